@@ -150,3 +150,47 @@ export const LOINC = {
  * - CarePlan: category = chronic-program coding; subject; period; author = managing clinic.
  */
 export const REFERRAL_CODE = { system: 'http://snomed.info/sct', code: '3457005', display: 'Patient referral' } as const;
+
+/** Value sets the profiles bind to (added with the implementation guide; the names above are unchanged). */
+export const VALUE_SETS = {
+  organizationType: vs('organization-type'),
+  hospitalLevel: vs('hospital-level'),
+  /** Organization.type: organization-type and hospital-level codes together. */
+  organizationClassification: vs('organization-classification'),
+  referralDirection: vs('referral-direction'),
+  referralBusinessStatus: vs('referral-business-status'),
+  /** Task.status values a referral Task may take. */
+  referralTaskStatus: vs('referral-task-status'),
+  chronicProgram: vs('chronic-program'),
+  restrictedDrugClass: vs('restricted-drug-class'),
+  prescriptionReviewStatus: vs('prescription-review-status'),
+  /** Encounter.class: in person (AMB, IMP, EMER) or virtual (VR). */
+  encounterClass: vs('encounter-class'),
+  glucoseCode: vs('glucose-code'),
+  icd10Clinical: vs('icd-10-cn-clinical'),
+  icd10Insurance: vs('icd-10-cn-insurance'),
+  /** Conditions (ICD-10 clinical) a HealthcareService accepts for referral and referral reasons. */
+  referralReason: vs('referral-reason'),
+  adminDivision: vs('gb-t-2260'),
+  specialty: vs('clinical-specialty'),
+} as const;
+
+/** ConceptMap from the ICD-10 national clinical edition to the medical insurance edition. */
+export const ICD10_CLINICAL_TO_INSURANCE = `${IG_BASE}/ConceptMap/icd-10-cn-clinical-to-insurance`;
+
+/** Search parameters the hub adds (SearchParameter.url); codes in HUB_SEARCH_PARAMETER_CODES. */
+export const SEARCH_PARAMETERS = {
+  serviceRequestReferralDirection: `${IG_BASE}/SearchParameter/servicerequest-referral-direction`,
+  organizationAdministrativeDivision: `${IG_BASE}/SearchParameter/organization-administrative-division`,
+  organizationHealthCommunity: `${IG_BASE}/SearchParameter/organization-health-community`,
+  medicationRequestReviewStatus: `${IG_BASE}/SearchParameter/medicationrequest-review-status`,
+  healthcareServiceAcceptedCondition: `${IG_BASE}/SearchParameter/healthcareservice-accepted-condition`,
+  carePlanProgram: `${IG_BASE}/SearchParameter/careplan-program`,
+} as const;
+
+/**
+ * Where the data added with the implementation guide live:
+ * - HealthcareService.eligibility.code: a condition (ICD-10 clinical, value set referral-reason) the service
+ *   accepts referrals for; HealthcareService.specialty: clinical-specialty codes.
+ * - Encounter.class: v3 ActCode AMB / IMP / EMER (in person) or VR (virtual).
+ */
