@@ -5,7 +5,7 @@
  * number of residents); `infrastructureBundles` turns it into transaction Bundles.
  */
 import type {
-  Address, Bundle, BundleEntry, ContactPoint, Extension, HealthcareService, Location, Organization, Practitioner,
+  Address, Bundle, BundleEntry, CodeableConcept, Coding, ContactPoint, Extension, HealthcareService, Location, Organization, Practitioner,
   PractitionerRole, Schedule, Slot,
 } from '@medplum/fhirtypes';
 import { CODE_SYSTEMS, EXTENSIONS, EXTERNAL_SYSTEMS, IDENTIFIER_SYSTEMS, PROFILES } from '../../src/profiles/canonical';
@@ -61,7 +61,8 @@ export interface RegionDirectory {
   readonly clinicsByDistrict: ReadonlyArray<readonly number[]>;
 }
 
-const HOSPITAL_NAME = '天津市海河互联网医院';
+const TERTIARY_HOSPITAL_NAME = '天津市海河中心医院';
+const HOSPITAL_NAME = '天津市海河中心医院互联网医院';
 const HOSPITAL_DISTRICT = DISTRICTS[3]; // 南开区
 const AUTHORITY_NAME = '天津市卫生健康委员会';
 const COMMUNITY_NAME = '天津市海河医疗健康共同体';
@@ -136,8 +137,12 @@ function divisionExtension(code: string): Extension {
   return { url: EXTENSIONS.administrativeDivision, valueCode: code };
 }
 
-function orgType(code: keyof typeof CODE_SYSTEMS.organizationType.codes): { coding: ReturnType<typeof coding>[] } {
-  return { coding: [coding(CODE_SYSTEMS.organizationType.url, code, CODE_SYSTEMS.organizationType.codes[code])] };
+function orgTypeCoding(code: keyof typeof CODE_SYSTEMS.organizationType.codes): Coding {
+  return coding(CODE_SYSTEMS.organizationType.url, code, CODE_SYSTEMS.organizationType.codes[code]);
+}
+
+function orgType(code: keyof typeof CODE_SYSTEMS.organizationType.codes): CodeableConcept {
+  return { coding: [orgTypeCoding(code)] };
 }
 
 function address(district: District | undefined, line: string, use: Address['use'] = 'work'): Address {
@@ -217,29 +222,43 @@ function regionalOrganizations(dir: RegionDirectory, rng: Rng): BundleEntry[] {
     extension: [divisionExtension(REGION.code)],
     identifier: [{ use: 'official', system: IDENTIFIER_SYSTEMS.organizationCreditCode, value: makeCreditCode(rng, '12', REGION.code) }],
     active: true,
-    type: [{ text: '医疗健康共同体' }],
+    type: [{ coding: [coding('http://terminology.hl7.org/CodeSystem/organization-type', 'other', 'Other')], text: '健康共同体' }],
     name: COMMUNITY_NAME,
     partOf: ref('Organization', ids.authority(), AUTHORITY_NAME),
+  };
+  const hospitalExtensions = (): Extension[] => [
+    divisionExtension(dir.hospitalDistrict.code),
+    { url: EXTENSIONS.healthCommunity, valueReference: ref('Organization', ids.community(), COMMUNITY_NAME) },
+  ];
+  const level3 = coding(CODE_SYSTEMS.hospitalLevel.url, 'level-3', CODE_SYSTEMS.hospitalLevel.codes['level-3']);
+  const hospitalPhone = `${REGION.phoneAreaCode}-${rng.int(2, 8)}${rng.digits(7)}`;
+  // The profile allows one organization-type coding per Organization, so the tertiary hospital and its
+  // internet hospital (a second licence of the same institution) are two Organizations.
+  const tertiary: Organization = {
+    resourceType: 'Organization',
+    id: ids.tertiaryHospital(),
+    meta: meta(PROFILES.Organization),
+    extension: hospitalExtensions(),
+    identifier: [{ use: 'official', system: IDENTIFIER_SYSTEMS.organizationCreditCode, value: makeCreditCode(rng, '12', dir.hospitalDistrict.code) }],
+    active: true,
+    type: [{ coding: [orgTypeCoding('tertiary-hospital'), level3] }],
+    name: TERTIARY_HOSPITAL_NAME,
+    alias: ['海河医院'],
+    telecom: workPhone(hospitalPhone),
+    address: [address(dir.hospitalDistrict, '鞍山西道188号')],
   };
   const hospital: Organization = {
     resourceType: 'Organization',
     id: ids.hospital(),
     meta: meta(PROFILES.Organization),
-    extension: [
-      divisionExtension(dir.hospitalDistrict.code),
-      { url: EXTENSIONS.healthCommunity, valueReference: ref('Organization', ids.community(), COMMUNITY_NAME) },
-    ],
-    identifier: [{ use: 'official', system: IDENTIFIER_SYSTEMS.organizationCreditCode, value: makeCreditCode(rng, '12', dir.hospitalDistrict.code) }],
+    extension: hospitalExtensions(),
     active: true,
-    type: [
-      orgType('internet-hospital'),
-      orgType('tertiary-hospital'),
-      { coding: [coding(CODE_SYSTEMS.hospitalLevel.url, 'level-3', CODE_SYSTEMS.hospitalLevel.codes['level-3'])] },
-    ],
+    type: [{ coding: [orgTypeCoding('internet-hospital'), level3] }],
     name: dir.hospitalName,
-    alias: ['海河医院'],
-    telecom: [...workPhone(`${REGION.phoneAreaCode}-${rng.int(2, 8)}${rng.digits(7)}`), { system: 'url', value: 'https://hospital.example.cn', use: 'work' }],
+    alias: ['海河互联网医院'],
+    telecom: [...workPhone(hospitalPhone), { system: 'url', value: 'https://hospital.health-community-hub.cn', use: 'work' }],
     address: [address(dir.hospitalDistrict, '鞍山西道188号')],
+    partOf: ref('Organization', ids.tertiaryHospital(), TERTIARY_HOSPITAL_NAME),
   };
   const location: Location = {
     resourceType: 'Location',
@@ -250,9 +269,9 @@ function regionalOrganizations(dir: RegionDirectory, rng: Rng): BundleEntry[] {
     physicalType: concept(HL7.locationPhysicalType, 'bu', 'Building'),
     address: address(dir.hospitalDistrict, '鞍山西道188号'),
     position: { latitude: dir.hospitalDistrict.latitude, longitude: dir.hospitalDistrict.longitude },
-    managingOrganization: ref('Organization', ids.hospital(), dir.hospitalName),
+    managingOrganization: ref('Organization', ids.tertiaryHospital(), TERTIARY_HOSPITAL_NAME),
   };
-  const entries = [authority, community, hospital, location].map(putEntry);
+  const entries = [authority, community, tertiary, hospital, location].map(putEntry);
   for (const dept of dir.departments) {
     const d = dept.department;
     const service: HealthcareService = {
@@ -420,6 +439,6 @@ export function countInfrastructure(dir: RegionDirectory, clock: RegionClock, op
     }
   }
   const departments = dir.departments.length;
-  return 4 + departments * (2 + 2 * options.doctorsPerDepartment + weekdays * SLOT_TIMES.length)
+  return 5 + departments * (2 + 2 * options.doctorsPerDepartment + weekdays * SLOT_TIMES.length)
     + dir.clinics.length * (3 + 2 * options.practitionersPerClinic);
 }

@@ -88,6 +88,8 @@ export class RegionIds {
   readonly authority = (): string => this.id('org-health-authority');
   readonly community = (): string => this.id('org-health-community');
   readonly hospital = (): string => this.id('org-internet-hospital');
+  /** The physical tertiary hospital the internet hospital belongs to (互联网医院依托的实体医院). */
+  readonly tertiaryHospital = (): string => this.id('org-tertiary-hospital');
   readonly hospitalLocation = (): string => this.id('loc-internet-hospital');
   readonly department = (key: string): string => this.id(`hs-hospital-${key}`);
   readonly hospitalDoctor = (key: string, n: number): string => this.id(`pr-hospital-${key}-${n}`);
