@@ -144,7 +144,7 @@ class SnapshotBuilder {
   }
 
   private merge(target: ElementDefinition, diff: ElementDefinition): void {
-    const record = target as Record<string, unknown>;
+    const record = target as unknown as Record<string, unknown>;
     for (const [key, value] of Object.entries(diff)) {
       if (key === 'id' || key === 'path' || key === 'sliceName') {
         continue;

@@ -48,7 +48,7 @@ export const SLICE_BY_PATTERN = {
   rules: 'open' as const,
 };
 
-export function sliceByValue(path: string): ElementDefinition['slicing'] {
+export function sliceByValue(path: string): NonNullable<ElementDefinition['slicing']> {
   return { discriminator: [{ type: 'value', path }], rules: 'open' };
 }
 
