@@ -1,4 +1,5 @@
 /** The committed JSON in profiles/ is exactly what the sources and the snapshot generator produce. */
+import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIgFiles } from '../../scripts/profiles/build';

@@ -1,4 +1,5 @@
 /** canonical.ts (shared with the seed generator) agrees with the FHIR JSON in profiles/. */
+import { describe, expect, it } from '@jest/globals';
 import {
   CODE_SYSTEMS,
   EXTENSIONS,

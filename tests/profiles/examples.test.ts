@@ -1,4 +1,5 @@
 import { PROFILES } from '../../src/profiles/canonical';
+import { describe, expect, it } from '@jest/globals';
 import {
   loadImplementationGuide,
   profilesFor,

@@ -2,6 +2,7 @@
  * For every profile, variants of a valid example that break one rule each, and the issue each must produce.
  * Each variant's mutation is applied to a fresh copy of the example.
  */
+import { describe, expect, it } from '@jest/globals';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { makeResidentId } from '../../src/domain/resident-id';
 import { PROFILES } from '../../src/profiles/canonical';

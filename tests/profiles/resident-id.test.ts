@@ -1,4 +1,5 @@
 /** Resident identity number edge cases, in the domain module and in the hub-patient invariants (which must agree). */
+import { describe, expect, it } from '@jest/globals';
 import { checkResidentId, makeResidentId, residentIdCheckChar } from '../../src/domain/resident-id';
 import { PROFILES } from '../../src/profiles/canonical';
 import { validateAgainstProfile } from '../../src/profiles/implementation-guide';

@@ -1,4 +1,5 @@
 import { OperationOutcomeError } from '@medplum/core';
+import { describe, expect, it } from '@jest/globals';
 import type { Parameters } from '@medplum/fhirtypes';
 import { CODE_SYSTEMS, EXTERNAL_SYSTEMS, VALUE_SETS } from '../../src/profiles/canonical';
 import { expandValueSet, lookupCode, validateCode } from '../../src/terminology';
