@@ -1,0 +1,101 @@
+/**
+ * The composition root: builds every part of the hub from configuration and passes dependencies in.
+ * Route of a request: http/app.ts → fhir/router.ts → fhir/interactions/* → repository/ (and search/) →
+ * store/port.ts → store/embedded or store/mongo.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type express from 'express';
+import type { HubConfig } from './config';
+import type { RequestContext } from './context';
+import { SYSTEM } from './context';
+import type { Logger } from './logger';
+import { createLogger } from './logger';
+import { loadR4Definitions, readR4SearchParameters } from './fhir/definitions';
+import { OperationRegistry } from './fhir/operations';
+import { reindexOperation } from './fhir/operations/reindex';
+import { FhirRouter } from './fhir/router';
+import type { FhirServices } from './fhir/services';
+import { resourceTypes } from './fhir/resource-types';
+import { createHttpApp } from './http/app';
+import { ALLOW_ALL } from './repository/access';
+import { Repository } from './repository/repository';
+import { CustomParameterObserver, loadStoredParameters } from './search/custom-parameters';
+import { SearchParamRegistry } from './search/registry';
+import { SearchService } from './search/service';
+import { createEngine } from './store';
+import type { StorageEngine } from './store/port';
+import { createValidator } from './validation/validator';
+
+export interface HubOptions {
+  readonly config: HubConfig;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+  readonly log?: Logger;
+  readonly engine?: StorageEngine;
+}
+
+export interface Hub {
+  readonly config: HubConfig;
+  readonly app: express.Express;
+  readonly engine: StorageEngine;
+  readonly repo: Repository;
+  readonly router: FhirRouter;
+  readonly services: FhirServices;
+  readonly log: Logger;
+  /** A context for work the hub does on its own behalf (seeding, jobs). */
+  systemContext(): RequestContext;
+  listen(): Promise<Server>;
+  close(): Promise<void>;
+}
+
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const { config } = options;
+  const log = options.log ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
+  loadR4Definitions();
+  const engine = options.engine ?? createEngine({ mongodbUri: config.mongodbUri, mongodbDatabase: config.mongodbDatabase, dataDir: config.dataDir, fsync: config.fsync });
+  await engine.open();
+  if (engine.kind === 'mongodb' && !engine.atomicTransactions) {
+    log.warn('MongoDB is not a replica set: multi-entry transaction Bundles will be refused; single writes are applied without a transaction');
+  }
+  const registry = new SearchParamRegistry((readR4SearchParameters().entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])));
+  const repo = new Repository({ engine, registry, access: ALLOW_ALL, newId: options.newId ?? randomUUID });
+  await repo.ensureIndexes(resourceTypes());
+  const systemContext = (): RequestContext => ({ requestId: `system-${randomUUID()}`, identity: SYSTEM, now, log, baseUrl: config.baseUrl });
+  const custom = await loadStoredParameters(systemContext(), repo, registry);
+  if (custom > 0) log.info({ custom }, 'custom search parameters loaded');
+
+  const search = new SearchService({ registry, defaultCount: config.searchDefaultCount, maxCount: config.searchMaxCount });
+  const services: FhirServices = {
+    repo,
+    search,
+    validator: createValidator(),
+    supportedProfiles: () => [],
+    limits: { maxBundleEntries: config.maxBundleEntries },
+  };
+  const operations = new OperationRegistry().register(reindexOperation(repo));
+  const router = new FhirRouter(services, operations, [new CustomParameterObserver(registry)]);
+  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now });
+  let server: Server | undefined;
+  return {
+    config,
+    app,
+    engine,
+    repo,
+    router,
+    services,
+    log,
+    systemContext,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        const s = app.listen(config.port, config.host, () => resolve(s));
+        s.on('error', reject);
+        server = s;
+      }),
+    async close() {
+      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      await engine.close();
+    },
+  };
+}

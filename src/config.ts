@@ -1,0 +1,67 @@
+/** Configuration from environment variables (documented in README.md#configuration). */
+import path from 'node:path';
+
+export interface HubConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Public base URL of the FHIR endpoint. */
+  readonly baseUrl: string;
+  readonly logLevel: string;
+  readonly dataDir: string;
+  readonly mongodbUri?: string;
+  readonly mongodbDatabase?: string;
+  /** fsync every embedded commit (power-loss durability). */
+  readonly fsync: boolean;
+  readonly bodyLimitBytes: number;
+  readonly maxBundleEntries: number;
+  readonly searchDefaultCount: number;
+  readonly searchMaxCount: number;
+  /** Load the demo region when the store is empty at start. */
+  readonly demo: boolean;
+  /** Require the hub's profiles for the resource types they cover. */
+  readonly profilesRequired: boolean;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(v.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(v.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, got '${v}'`);
+}
+
+/** `16mb`, `512kb`, or a number of bytes. */
+export function parseSize(value: string): number {
+  const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
+  if (!m) throw new Error(`'${value}' is not a size like 16mb`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  return Number(m[1]) * { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[unit as 'b' | 'kb' | 'mb' | 'gb'];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const port = int(env, 'PORT', 8080);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    baseUrl: (env.HUB_BASE_URL || `http://localhost:${port}/fhir`).replace(/\/+$/, ''),
+    logLevel: env.LOG_LEVEL || 'info',
+    dataDir: path.resolve(env.HUB_DATA_DIR || 'data'),
+    mongodbUri: env.MONGODB_URI || undefined,
+    mongodbDatabase: env.MONGODB_DB || undefined,
+    fsync: bool(env, 'HUB_FSYNC', true),
+    bodyLimitBytes: parseSize(env.HUB_BODY_LIMIT || '32mb'),
+    maxBundleEntries: int(env, 'HUB_MAX_BUNDLE_ENTRIES', 10000),
+    searchDefaultCount: int(env, 'HUB_SEARCH_DEFAULT_COUNT', 20),
+    searchMaxCount: int(env, 'HUB_SEARCH_MAX_COUNT', 1000),
+    demo: bool(env, 'HUB_DEMO', true),
+    profilesRequired: bool(env, 'HUB_PROFILES_REQUIRED', false),
+  };
+}

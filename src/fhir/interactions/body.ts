@@ -1,0 +1,30 @@
+/** Checks shared by the interactions that take a resource body. */
+import type { Resource } from '@medplum/fhirtypes';
+import type { FhirServices } from '../services';
+import { fail, failWithIssues } from '../outcomes';
+import { isError } from '../../validation/validator';
+
+export function resourceBody(body: unknown, resourceType: string): Resource {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw fail(400, 'structure', 'the request body must be a FHIR resource (a JSON object)');
+  }
+  const rt = (body as { resourceType?: unknown }).resourceType;
+  if (typeof rt !== 'string') throw fail(400, 'structure', 'the body has no resourceType', ['resourceType']);
+  if (rt !== resourceType) {
+    throw fail(400, 'invalid', `the body is a ${rt} but the URL addresses ${resourceType}`, ['resourceType']);
+  }
+  return body as Resource;
+}
+
+/** Server-managed meta elements are replaced on write; client meta (profile, tag, security, source) stays. */
+export function withoutServerMeta<T extends Resource>(resource: T): T {
+  if (!resource.meta) return resource;
+  const { versionId: _v, lastUpdated: _l, ...meta } = resource.meta;
+  return { ...resource, meta: Object.keys(meta).length > 0 ? meta : undefined } as T;
+}
+
+/** Rejects a resource with any validation error (400, issues with FHIRPath expressions). */
+export function assertValid(services: FhirServices, resource: Resource): void {
+  const issues = services.validator.validate(resource);
+  if (issues.some(isError)) throw failWithIssues(400, issues);
+}

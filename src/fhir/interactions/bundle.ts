@@ -1,0 +1,230 @@
+/**
+ * Batch and transaction Bundles (FHIR R4 http.html#transaction).
+ *
+ * transaction: all entries run against one store transaction, in the order the spec sets (DELETE, POST,
+ * PUT/PATCH, GET/HEAD); `urn:uuid:` fullUrls get their ids before any write so every reference can be
+ * rewritten; conditional references must match exactly one resource. Any failing entry fails the whole
+ * Bundle and nothing is stored. batch: every entry runs on its own and reports its own outcome.
+ */
+import type { Bundle, BundleEntry, BundleEntryRequest, Resource } from '@medplum/fhirtypes';
+import type { RequestContext } from '../../context';
+import { WriterScope } from '../../repository/repository';
+import type { FhirRouter } from '../router';
+import type { FhirServices } from '../services';
+import type { FhirRequest, FhirResponse, HttpMethod } from '../request';
+import { fail, failWithIssues, outcomeOf, statusOf } from '../outcomes';
+import { isConcreteResourceType } from '../resource-types';
+import type { ReferenceResolver } from './references';
+import { resolveReferences } from './references';
+import { Repository } from '../../repository/repository';
+
+const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 410: 'Gone', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 500: 'Internal Server Error',
+};
+
+/** Splits an entry URL (relative, or absolute on this server) into path segments and query. */
+export function parseEntryUrl(url: string, baseUrl: string): { path: string[]; query: Array<[string, string]> } {
+  let rel = url.startsWith(baseUrl + '/') ? url.slice(baseUrl.length + 1) : url;
+  if (/^[a-z]+:/i.test(rel)) throw fail(400, 'invalid', `entry URL '${url}' is not on this server`);
+  rel = rel.replace(/^\/+/, '');
+  const q = rel.indexOf('?');
+  const pathPart = q < 0 ? rel : rel.slice(0, q);
+  const query = q < 0 ? [] : [...new URLSearchParams(rel.slice(q + 1))];
+  return { path: pathPart.split('/').filter(Boolean).map(decodeURIComponent), query };
+}
+
+interface PreparedEntry {
+  readonly index: number;
+  readonly entry: BundleEntry;
+  readonly request: BundleEntryRequest & { method: HttpMethod };
+  readonly req: FhirRequest;
+}
+
+function prepare(ctx: RequestContext, entry: BundleEntry, index: number): PreparedEntry {
+  const request = entry.request;
+  if (!request?.method || !METHODS.has(request.method) || !request.url) {
+    throw fail(400, 'invalid', `entry ${index}: request.method and request.url are required`, [`Bundle.entry[${index}].request`]);
+  }
+  const { path, query } = parseEntryUrl(request.url, ctx.baseUrl);
+  const headers: Record<string, string | undefined> = {
+    'if-match': request.ifMatch,
+    'if-none-match': request.ifNoneMatch,
+    'if-none-exist': request.ifNoneExist,
+    'if-modified-since': request.ifModifiedSince,
+  };
+  const method = request.method as HttpMethod;
+  const isPatch = method === 'PATCH';
+  const body = isPatch && entry.resource?.resourceType === 'Binary' ? decodeBinaryPatch(entry.resource) : entry.resource;
+  return {
+    index,
+    entry,
+    request: { ...request, method },
+    req: {
+      method,
+      path,
+      query,
+      headers,
+      body: body === undefined ? undefined : structuredClone(body),
+      contentType: isPatch ? (Array.isArray(body) ? 'application/json-patch+json' : 'application/fhir+json') : 'application/fhir+json',
+    },
+  };
+}
+
+/** A JSON Patch inside a Bundle travels as a Binary (http.html#patch). */
+function decodeBinaryPatch(binary: Resource): unknown {
+  const data = (binary as { data?: string }).data;
+  if (!data) throw fail(400, 'invalid', 'a PATCH entry carried as Binary needs data');
+  try {
+    return JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+  } catch {
+    throw fail(400, 'invalid', 'the Binary of a PATCH entry does not hold JSON');
+  }
+}
+
+function responseEntry(ctx: RequestContext, res: FhirResponse): BundleEntry {
+  return {
+    ...(res.body ? { resource: res.body } : {}),
+    response: {
+      status: `${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trim(),
+      ...(res.location ? { location: res.location.startsWith(ctx.baseUrl + '/') ? res.location.slice(ctx.baseUrl.length + 1) : res.location } : {}),
+      ...(res.etag ? { etag: res.etag } : {}),
+      ...(res.lastModified ? { lastModified: new Date(res.lastModified).toISOString() } : {}),
+    },
+  };
+}
+
+export async function processBundle(ctx: RequestContext, services: FhirServices, router: FhirRouter, req: FhirRequest): Promise<FhirResponse> {
+  const bundle = req.body as Bundle | undefined;
+  if (!bundle || typeof bundle !== 'object' || bundle.resourceType !== 'Bundle') {
+    throw fail(400, 'invalid', 'POST to the base needs a Bundle of type batch or transaction');
+  }
+  if (bundle.type !== 'batch' && bundle.type !== 'transaction') {
+    throw fail(400, 'invalid', `Bundle.type must be batch or transaction, not '${bundle.type ?? ''}'`, ['Bundle.type']);
+  }
+  const entries = bundle.entry ?? [];
+  if (entries.length > services.limits.maxBundleEntries) {
+    throw fail(413, 'too-costly', `the Bundle has ${entries.length} entries; the limit is ${services.limits.maxBundleEntries}`);
+  }
+  return bundle.type === 'batch' ? batch(ctx, services, router, entries) : transaction(ctx, services, router, entries);
+}
+
+async function batch(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[]): Promise<FhirResponse> {
+  const out: BundleEntry[] = [];
+  for (const [index, entry] of entries.entries()) {
+    try {
+      const prepared = prepare(ctx, entry, index);
+      if (prepared.req.path.length === 0) throw fail(400, 'invalid', `entry ${index}: a batch cannot contain another batch or transaction`);
+      if (prepared.req.body && typeof prepared.req.body === 'object' && !Array.isArray(prepared.req.body)) {
+        const resolver: ReferenceResolver = { local: new Map(), reader: services.repo.reader(ctx), search: services.search, conditional: new Map() };
+        await resolveReferences(resolver, prepared.req.body as Resource);
+      }
+      const res = await router.run(ctx, prepared.req);
+      router.notify(ctx, prepared.req, router.interactionOf(prepared.req), res.status, res);
+      out.push(responseEntry(ctx, res));
+    } catch (error) {
+      const status = statusOf(error);
+      if (status >= 500) ctx.log.error({ err: error }, 'batch entry failed');
+      out.push({ response: { status: `${status} ${STATUS_TEXT[status] ?? ''}`.trim(), outcome: outcomeOf(error) } });
+    }
+  }
+  return { status: 200, body: { resourceType: 'Bundle', type: 'batch-response', entry: out } };
+}
+
+async function transaction(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[]): Promise<FhirResponse> {
+  if (!(services.repo instanceof Repository)) throw fail(400, 'invalid', 'a transaction cannot be nested in another');
+  const repo = services.repo;
+  if (!repo.engine.atomicTransactions && entries.length > 1) {
+    throw fail(400, 'not-supported', 'this MongoDB deployment cannot run multi-document transactions (it is not a replica set); send a batch, or run MongoDB as a replica set');
+  }
+  const prepared = entries.map((e, i) => prepare(ctx, e, i));
+  for (const p of prepared) {
+    if (p.req.path.length === 0) throw fail(400, 'invalid', `entry ${p.index}: a transaction cannot contain another batch or transaction`);
+  }
+  const fullUrls = new Set<string>();
+  for (const p of prepared) {
+    if (p.entry.fullUrl && fullUrls.has(p.entry.fullUrl)) throw fail(400, 'invalid', `entry ${p.index}: fullUrl ${p.entry.fullUrl} appears twice`);
+    if (p.entry.fullUrl) fullUrls.add(p.entry.fullUrl);
+  }
+  const order = [...prepared].sort((a, b) => ORDER[a.request.method] - ORDER[b.request.method] || a.index - b.index);
+
+  const results = await repo.write(ctx, async (writer) => {
+    const scoped: FhirServices = { ...services, repo: new WriterScope(writer, repo) };
+    const local = new Map<string, string>();
+    const resolver: ReferenceResolver = { local, reader: writer, search: services.search, conditional: new Map() };
+    // Ids first: creates get a fresh id (or their If-None-Exist match), conditional updates their match.
+    const plannedIds = new Map<number, string>();
+    for (const p of order) {
+      const [type] = p.req.path;
+      if (p.request.method === 'POST' && p.req.path.length === 1 && isConcreteResourceType(type)) {
+        let id = writer.newId();
+        if (p.request.ifNoneExist) {
+          const matches = await services.search.matchConditional(writer, type, p.request.ifNoneExist, 2);
+          if (matches.length > 1) throw fail(412, 'multiple-matches', `entry ${p.index}: If-None-Exist '${p.request.ifNoneExist}' matches more than one ${type}`);
+          if (matches.length === 1) id = matches[0].id;
+        }
+        plannedIds.set(p.index, id);
+        if (p.entry.fullUrl) local.set(p.entry.fullUrl, `${type}/${id}`);
+      } else if (p.request.method === 'PUT' && p.req.path.length === 1 && p.req.query.length > 0 && p.entry.fullUrl) {
+        const criteria = new URLSearchParams(p.req.query.map(([k, v]): [string, string] => [k, v])).toString();
+        const matches = await services.search.matchConditional(writer, type, criteria, 2);
+        if (matches.length > 1) throw fail(412, 'multiple-matches', `entry ${p.index}: '${criteria}' matches more than one ${type}`);
+        const id = matches[0]?.id ?? (p.req.body as Resource | undefined)?.id ?? writer.newId();
+        local.set(p.entry.fullUrl, `${type}/${id}`);
+        if (!matches[0] && p.req.body) (p.req.body as Resource).id = id;
+      } else if (p.entry.fullUrl && p.req.path.length === 2) {
+        local.set(p.entry.fullUrl, `${type}/${p.req.path[1]}`);
+      }
+    }
+    const responses = new Map<number, FhirResponse>();
+    for (const p of order) {
+      try {
+        if (p.req.body && typeof p.req.body === 'object' && !Array.isArray(p.req.body)) await resolveReferences(resolver, p.req.body as Resource);
+        const id = plannedIds.get(p.index);
+        const res = id !== undefined ? await createWithId(ctx, scoped, router, p, id) : await router.run(ctx, p.req, scoped);
+        if (res.status >= 400) throw fail(res.status, 'processing', `entry ${p.index} failed`);
+        responses.set(p.index, res);
+      } catch (error) {
+        const status = statusOf(error);
+        const oo = outcomeOf(error);
+        const detail = oo.issue?.[0]?.details?.text ?? 'failed';
+        const rest = (oo.issue ?? []).slice(1);
+        const located = (oo.issue ?? []).flatMap((i) => i.expression ?? []).map((e) => `Bundle.entry[${p.index}].resource${e.slice(e.indexOf('.') >= 0 ? e.indexOf('.') : e.length)}`);
+        throw failWithIssues(status, [
+          {
+            severity: 'error',
+            code: oo.issue?.[0]?.code ?? 'processing',
+            details: { text: `transaction failed at entry ${p.index} (${p.request.method} ${p.request.url}): ${detail}` },
+            ...(located.length > 0 ? { expression: located } : {}),
+          },
+          ...rest,
+        ]);
+      }
+    }
+    return responses;
+  });
+  for (const p of prepared) {
+    const res = results.get(p.index);
+    if (res) router.notify(ctx, p.req, router.interactionOf(p.req), res.status, res);
+  }
+  return {
+    status: 200,
+    body: { resourceType: 'Bundle', type: 'transaction-response', entry: prepared.map((p) => responseEntry(ctx, results.get(p.index) as FhirResponse)) },
+  };
+}
+
+/** A transaction POST whose id was planned (or whose If-None-Exist matched): create it, or answer 200 with the match. */
+async function createWithId(ctx: RequestContext, services: FhirServices, router: FhirRouter, p: PreparedEntry, id: string): Promise<FhirResponse> {
+  const [type] = p.req.path;
+  const existing = await services.repo.reader(ctx).currentVersion(type, id);
+  if (existing && !existing.deleted) {
+    return router.run(ctx, { ...p.req, method: 'GET', path: [type, id], headers: {}, body: undefined }, services).then((r) => ({ ...r, status: 200 }));
+  }
+  const body = p.req.body as Resource | undefined;
+  if (!body || body.resourceType !== type) throw fail(400, 'invalid', `entry ${p.index}: the resource must be a ${type}`);
+  const res = await router.run(ctx, { ...p.req, method: 'PUT', path: [type, id], headers: {}, body: { ...body, id } }, services);
+  return { ...res, status: 201 };
+}

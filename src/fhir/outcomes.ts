@@ -1,0 +1,86 @@
+/**
+ * The one error path: every failure is an OperationOutcomeError (from @medplum/core) carrying an
+ * OperationOutcome; the HTTP status is derived from the outcome's issue code in one place (statusOf).
+ */
+import { OperationOutcomeError } from '@medplum/core';
+import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+
+export type IssueCode = NonNullable<OperationOutcomeIssue['code']>;
+
+/** HTTP status for an outcome whose first error has this code (FHIR R4 §3.1.0.4, http.html). */
+const STATUS_BY_CODE: Partial<Record<IssueCode, number>> = {
+  invalid: 400,
+  structure: 400,
+  required: 400,
+  value: 400,
+  invariant: 400,
+  'code-invalid': 400,
+  security: 403,
+  forbidden: 403,
+  login: 401,
+  unknown: 401,
+  'not-found': 404,
+  deleted: 410,
+  conflict: 409,
+  duplicate: 409,
+  'not-supported': 405,
+  'too-costly': 413,
+  'too-long': 413,
+  throttled: 429,
+  timeout: 504,
+  transient: 503,
+  exception: 500,
+  processing: 422,
+  'business-rule': 422,
+  'multiple-matches': 412,
+  incomplete: 400,
+  informational: 200,
+};
+
+export function outcome(
+  code: IssueCode,
+  text: string,
+  options: { expression?: string[]; severity?: OperationOutcomeIssue['severity']; status?: number } = {},
+): OperationOutcome & { __status?: number } {
+  const oo: OperationOutcome & { __status?: number } = {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: options.severity ?? 'error', code, details: { text }, ...(options.expression ? { expression: options.expression } : {}) }],
+  };
+  return oo;
+}
+
+/** An error to throw: `fail(412, 'multiple-matches', '...')`. The status is explicit where FHIR needs a specific one. */
+export class FhirError extends OperationOutcomeError {
+  constructor(
+    readonly status: number,
+    oo: OperationOutcome,
+  ) {
+    super(oo);
+  }
+}
+
+export function fail(status: number, code: IssueCode, text: string, expression?: string[]): FhirError {
+  return new FhirError(status, outcome(code, text, { expression }));
+}
+
+export function failWithIssues(status: number, issues: OperationOutcomeIssue[]): FhirError {
+  return new FhirError(status, { resourceType: 'OperationOutcome', issue: issues });
+}
+
+export function statusOf(error: unknown): number {
+  if (error instanceof FhirError) return error.status;
+  if (error instanceof OperationOutcomeError) {
+    const code = error.outcome.issue?.find((i) => i.severity === 'error' || i.severity === 'fatal')?.code;
+    return (code && STATUS_BY_CODE[code]) || 400;
+  }
+  return 500;
+}
+
+export function outcomeOf(error: unknown): OperationOutcome {
+  if (error instanceof OperationOutcomeError) return error.outcome;
+  return outcome('exception', 'internal server error');
+}
+
+export function allOk(text: string): OperationOutcome {
+  return outcome('informational', text, { severity: 'information' });
+}

@@ -1,0 +1,153 @@
+/**
+ * The express adapter: HTTP in, FhirRequest to the router, FhirResponse out. It owns only HTTP concerns —
+ * request ids and logs, body limits and parsing, content negotiation, headers and the one error renderer.
+ */
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import express from 'express';
+import type { Resource } from '@medplum/fhirtypes';
+import type { RequestContext } from '../context';
+import { ANONYMOUS } from '../context';
+import type { Logger } from '../logger';
+import { fail, outcomeOf, statusOf } from '../fhir/outcomes';
+import type { FhirRouter } from '../fhir/router';
+import type { FhirRequest, HttpMethod } from '../fhir/request';
+import type { StorageEngine } from '../store/port';
+import { checkRequestType, responseType } from './formats';
+
+export interface HttpDeps {
+  readonly router: FhirRouter;
+  readonly engine: StorageEngine;
+  readonly log: Logger;
+  readonly baseUrl: string;
+  readonly bodyLimitBytes: number;
+  readonly now: () => Date;
+}
+
+type HubRequest = Request & { id?: string; log?: Logger; started?: bigint };
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+function send(res: Response, status: number, body: Resource | undefined, type: string, pretty: boolean, head: boolean): void {
+  res.status(status);
+  if (body === undefined || status === 204 || status === 304) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body, null, pretty ? 2 : undefined);
+  res.setHeader('Content-Type', `${type}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(head ? undefined : text);
+}
+
+function queryPairs(req: Request): Array<[string, string]> {
+  const q = req.originalUrl.indexOf('?');
+  return q < 0 ? [] : [...new URLSearchParams(req.originalUrl.slice(q + 1))];
+}
+
+function param(pairs: Array<[string, string]>, name: string): string | undefined {
+  return pairs.find(([k]) => k === name)?.[1];
+}
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+
+  app.use((req: HubRequest, res, next) => {
+    const incoming = req.header('x-request-id');
+    req.id = incoming && /^[A-Za-z0-9\-_.]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    req.started = process.hrtime.bigint();
+    req.log = deps.log.child({ requestId: req.id });
+    res.setHeader('X-Request-Id', req.id);
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - (req.started ?? 0n)) / 1e6;
+      req.log?.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (req: HubRequest, res) => {
+    deps.engine.ping().then(
+      () => res.json({ status: 'ready', store: deps.engine.kind }),
+      (error: unknown) => {
+        req.log?.warn({ err: error }, 'store not reachable');
+        res.status(503).json({ status: 'unavailable', store: deps.engine.kind });
+      },
+    );
+  });
+
+  app.use('/fhir', express.raw({ type: () => true, limit: deps.bodyLimitBytes }), (req: HubRequest, res, next) => {
+    const pairs = queryPairs(req);
+    const pretty = param(pairs, '_pretty') === 'true';
+    const head = req.method === 'HEAD';
+    let type = 'application/fhir+json';
+    const handle = async (): Promise<void> => {
+      type = responseType(param(pairs, '_format'), req.header('accept'));
+      if (!METHODS.has(req.method)) throw fail(405, 'not-supported', `method ${req.method} is not supported`);
+      const path = req.path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let body: unknown;
+      let contentType: string | undefined;
+      if (raw.length > 0 && ['POST', 'PUT', 'PATCH'].includes(req.method)) {
+        contentType = checkRequestType(req.method, req.header('content-type'), path[path.length - 1] === '_search');
+        const text = raw.toString('utf8');
+        if (contentType === 'application/x-www-form-urlencoded') body = text;
+        else {
+          try {
+            body = JSON.parse(text);
+          } catch (error) {
+            throw fail(400, 'structure', `the body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`);
+          }
+        }
+      }
+      const headers: Record<string, string | undefined> = {};
+      for (const name of ['if-match', 'if-none-match', 'if-none-exist', 'if-modified-since', 'prefer']) headers[name] = req.header(name);
+      const fhirReq: FhirRequest = { method: req.method as HttpMethod, path, query: pairs, headers, body, contentType };
+      const ctx: RequestContext = { requestId: req.id ?? randomUUID(), identity: ANONYMOUS, now: deps.now, log: req.log ?? deps.log, baseUrl: deps.baseUrl };
+      const out = await deps.router.handle(ctx, fhirReq);
+      if (out.etag) res.setHeader('ETag', out.etag);
+      if (out.lastModified) res.setHeader('Last-Modified', out.lastModified);
+      if (out.location) res.setHeader('Location', out.location);
+      if (out.location && out.status === 201) res.setHeader('Content-Location', out.location);
+      send(res, out.status, out.body, type, pretty, head);
+    };
+    handle().catch((error: unknown) => {
+      renderError(error, req, res, type, pretty);
+    });
+    void next;
+  });
+
+  app.use((req: HubRequest, res) => {
+    renderError(fail(404, 'not-found', `no endpoint at ${req.path}; the FHIR base is /fhir`), req, res, 'application/fhir+json', false);
+  });
+
+  // Body parser errors (too large, bad encoding) and anything else thrown synchronously.
+  app.use((error: unknown, req: HubRequest, res: Response, _next: NextFunction) => {
+    const e = error as { type?: string; status?: number; limit?: number };
+    if (e?.type === 'entity.too.large') {
+      renderError(fail(413, 'too-costly', `the body is larger than the limit of ${deps.bodyLimitBytes} bytes`), req, res, 'application/fhir+json', false);
+    } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      renderError(fail(e.status, 'invalid', `the request body could not be read (${e.type ?? 'invalid body'})`), req, res, 'application/fhir+json', false);
+    } else {
+      renderError(error, req, res, 'application/fhir+json', false);
+    }
+  });
+  return app;
+}
+
+function renderError(error: unknown, req: HubRequest, res: Response, type: string, pretty: boolean): void {
+  const status = statusOf(error);
+  if (status >= 500) req.log?.error({ err: error }, 'request failed');
+  const outcome = status >= 500 ? outcomeOf(new Error('internal')) : outcomeOf(error);
+  if (status >= 500) outcome.issue = [{ severity: 'error', code: 'exception', details: { text: `internal server error (request ${req.id ?? ''})` } }];
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  send(res, status, outcome, type, pretty, req.method === 'HEAD');
+}

@@ -1,0 +1,24 @@
+/** Starts the hub: `npm start`. Configuration: README.md#configuration. */
+import { createHub } from './app';
+import { loadConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const hub = await createHub({ config });
+  await hub.listen();
+  hub.log.info({ baseUrl: config.baseUrl, store: hub.engine.kind }, 'hub listening');
+  process.stdout.write(`\nHealth Community Hub is running.\n  FHIR base: ${config.baseUrl}\n  Store: ${hub.engine.kind === 'embedded' ? `embedded (${config.dataDir})` : 'MongoDB'}\n\n`);
+  const stop = (): void => {
+    hub.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+/**
+ * How resources are stored (docs/architecture.md#storage):
+ * - one collection per resource type holds the current version of each resource, `_id` = logical id:
+ *   `{ _id, vid, ts, deleted?, res, idx, srt, comp }` (vid: version number, ts: lastUpdated in ms,
+ *   idx/srt/comp: search index entries, sort keys and patient compartments; a deleted resource keeps a
+ *   tombstone with `deleted: true` and no content);
+ * - the `history` collection holds every version: `{ _id: 'Type/id/vid', rid, t, id, vid, ts, m, deleted?, res? }`.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import type { IndexSpec } from '../store/port';
+import type { ResourceIndex } from '../search/indexer';
+
+export const HISTORY = 'history';
+export const LOCKS = 'locks';
+
+export interface CurrentDoc {
+  _id: string;
+  vid: number;
+  ts: number;
+  deleted?: true;
+  res?: Resource;
+  idx?: ResourceIndex['idx'];
+  srt?: ResourceIndex['srt'];
+  comp?: string[];
+  [field: string]: unknown;
+}
+
+export type HistoryMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HistoryDoc {
+  _id: string;
+  /** `Type/id`, for instance history. */
+  rid: string;
+  t: string;
+  id: string;
+  vid: number;
+  ts: number;
+  m: HistoryMethod;
+  deleted?: true;
+  res?: Resource;
+  [field: string]: unknown;
+}
+
+export const historyId = (type: string, id: string, vid: number): string => `${type}/${id}/${String(vid).padStart(10, '0')}`;
+
+/** Indexes of every resource-type collection (created at start on both engines). */
+export const RESOURCE_INDEXES: readonly IndexSpec[] = [
+  { name: 'ts', keys: { ts: 1 }, ordered: true },
+  { name: 'comp', keys: { comp: 1 } },
+  { name: 'idx', keys: { 'idx.$**': 1 } },
+];
+
+export const HISTORY_INDEXES: readonly IndexSpec[] = [
+  { name: 'rid', keys: { rid: 1, vid: -1 } },
+  { name: 't', keys: { t: 1, ts: -1 } },
+  { name: 'ts', keys: { ts: -1 }, ordered: true },
+];

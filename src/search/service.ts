@@ -1,0 +1,175 @@
+/**
+ * Search execution: parse → compile (per resource type) → run through the repository gateway with keyset
+ * paging → add _include/_revinclude → shape (_summary, _elements) → searchset Bundle.
+ */
+import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import { isResourceType } from '@medplum/core';
+import type { RequestContext } from '../context';
+import { fail } from '../fhir/outcomes';
+import type { RepoReader, Version } from '../repository/repository';
+import { toVersion } from '../repository/repository';
+import type { CurrentDoc } from '../repository/documents';
+import type { Doc, Filter, SortSpec } from '../store/port';
+import { docComparator } from '../store/embedded/order';
+import type { CompileContext } from './compile';
+import { compileCriteria } from './compile';
+import { includeResources } from './include';
+import type { SearchRequest } from './parse';
+import { parseSearch } from './parse';
+import { boundaryOf, decodeCursor, encodeCursor, keysetFilter, reverseSort } from './paging';
+import type { SearchParamRegistry } from './registry';
+import { shapeResource } from './shape';
+
+export interface SearchOptions {
+  readonly registry: SearchParamRegistry;
+  readonly defaultCount: number;
+  readonly maxCount: number;
+}
+
+export interface SearchCall {
+  readonly types: readonly string[];
+  readonly query: ReadonlyArray<readonly [string, string]>;
+  /** `/Patient/{id}/Observation`: restricts to the compartment `Patient/{id}`. */
+  readonly compartment?: string;
+  readonly strict: boolean;
+  /** The URL of this search without its query, for links (e.g. `http://host/fhir/Patient`). */
+  readonly linkBase: string;
+}
+
+const NOT_DELETED: Filter = { deleted: { $ne: true } };
+
+export class SearchService {
+  constructor(private readonly options: SearchOptions) {}
+
+  get defaultCount(): number {
+    return this.options.defaultCount;
+  }
+  get maxCount(): number {
+    return this.options.maxCount;
+  }
+  get registry(): SearchParamRegistry {
+    return this.options.registry;
+  }
+
+  private sortSpec(type: string, req: SearchRequest, cc: CompileContext): SortSpec {
+    const spec: Array<[string, 1 | -1]> = [];
+    for (const { code, descending } of req.sort) {
+      const dir = descending ? -1 : 1;
+      if (code === '_id') break;
+      if (code === '_lastUpdated') spec.push(['ts', dir]);
+      else if (this.options.registry.get(type, code)) spec.push([`srt.${code}`, dir]);
+      else {
+        const message = `unknown sort parameter '${code}' for ${type}`;
+        if (cc.strict) throw fail(400, 'not-supported', message);
+        cc.warnings.push(`${message}; ignored`);
+      }
+    }
+    const idDir = req.sort.find((s) => s.code === '_id')?.descending ? -1 : 1;
+    spec.push(['_id', idDir]);
+    return spec;
+  }
+
+  async filterFor(cc: CompileContext, type: string, req: SearchRequest, compartment?: string): Promise<Filter> {
+    if (!isResourceType(type)) throw fail(404, 'not-found', `unknown resource type '${type}'`);
+    const clauses = [NOT_DELETED, ...(compartment ? [{ comp: compartment }] : []), ...(await compileCriteria(cc, type, req.criteria))];
+    return clauses.length === 1 ? clauses[0] : { $and: clauses };
+  }
+
+  /** Resources matching a conditional-operation query (If-None-Exist, conditional update/delete). */
+  async matchConditional(reader: RepoReader, type: string, criteria: string, limit: number): Promise<Version[]> {
+    const query = [...new URLSearchParams(criteria.startsWith('?') ? criteria.slice(1) : criteria)];
+    const req = parseSearch(query);
+    if (req.criteria.length === 0) throw fail(400, 'invalid', `the conditional criteria '${criteria}' select nothing`);
+    const cc = this.compileContext(reader, true);
+    const filter = await this.filterFor(cc, type, req);
+    const out: Version[] = [];
+    for await (const doc of reader.find(type, filter, { limit })) out.push(toVersion(type, doc as CurrentDoc));
+    return out;
+  }
+
+  private compileContext(reader: RepoReader, strict: boolean): CompileContext {
+    return { registry: this.options.registry, reader, baseUrl: reader.ctx.baseUrl, now: reader.ctx.now().getTime(), strict, warnings: [] };
+  }
+
+  async search(ctx: RequestContext, reader: RepoReader, call: SearchCall): Promise<Bundle> {
+    const req = parseSearch(call.query);
+    const types = req.types && call.types.length === 0 ? req.types : call.types;
+    if (types.length === 0) throw fail(400, 'invalid', 'a system-level search needs _type');
+    const cc = this.compileContext(reader, call.strict);
+    for (const name of req.unsupported) {
+      if (call.strict) throw fail(400, 'not-supported', `parameter '${name}' is not supported`);
+      cc.warnings.push(`parameter '${name}' is not supported; ignored`);
+    }
+    const count = Math.min(req.count ?? this.options.defaultCount, this.options.maxCount);
+    const perType = await Promise.all(
+      types.map(async (type) => ({ type, filter: await this.filterFor(cc, type, req, call.compartment), sort: this.sortSpec(type, req, cc) })),
+    );
+    const sort = perType[0].sort;
+    const cursor = req.cursor ? decodeCursor(req.cursor, sort.length - 1) : undefined;
+    const walk = cursor?.direction === 'prev' ? reverseSort(sort) : sort;
+
+    // Page: count + 1 per type, merged in walk order.
+    let docs: Array<{ type: string; doc: Doc }> = [];
+    if (req.summary !== 'count' && count > 0) {
+      for (const { type, filter } of perType) {
+        const paged = cursor ? { $and: [filter, keysetFilter(walk, cursor.values, cursor.id)] } : filter;
+        for await (const doc of reader.find(type, paged, { sort: walk, limit: count + 1 })) docs.push({ type, doc });
+      }
+      const cmp = docComparator(walk);
+      docs.sort((a, b) => cmp(a.doc, b.doc) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    }
+    const hasMoreInWalk = docs.length > count;
+    docs = docs.slice(0, count);
+    if (cursor?.direction === 'prev') docs.reverse();
+    const hasNext = cursor?.direction === 'prev' ? true : hasMoreInWalk;
+    const hasPrev = cursor?.direction === 'prev' ? hasMoreInWalk : cursor !== undefined;
+
+    // Total: exact when asked, or when the whole result fits on this first page.
+    let total: number | undefined;
+    const totalMode = req.summary === 'count' ? 'accurate' : req.total;
+    if (totalMode === 'accurate' || totalMode === 'estimate') {
+      total = 0;
+      for (const { type, filter } of perType) total += await reader.count(type, filter);
+    } else if (totalMode === undefined && !cursor && !hasMoreInWalk && count > 0) {
+      total = docs.length;
+    }
+
+    const matches = docs.map(({ type, doc }) => ({ type, doc: doc as CurrentDoc }));
+    const included = await includeResources(reader, this.options.registry, matches, req);
+    const keys = sort.slice(0, -1);
+    const link: NonNullable<Bundle['link']> = [{ relation: 'self', url: pageUrl(call, req.cursor ? [['_cursor', req.cursor]] : []) }];
+    if (hasNext && docs.length > 0) {
+      const last = docs[docs.length - 1].doc;
+      link.push({ relation: 'next', url: pageUrl(call, [['_cursor', encodeCursor({ direction: 'next', id: last._id, values: boundaryOf(last, keys) })]]) });
+    }
+    if (hasPrev && docs.length > 0) {
+      const first = docs[0].doc;
+      link.push({ relation: 'previous', url: pageUrl(call, [['_cursor', encodeCursor({ direction: 'prev', id: first._id, values: boundaryOf(first, keys) })]]) });
+    }
+    const entry: BundleEntry[] = [
+      ...matches.map(({ type, doc }) => this.entry(ctx, type, doc.res, 'match', req)),
+      ...included.map(({ type, doc }) => this.entry(ctx, type, doc.res, 'include', req)),
+    ];
+    if (cc.warnings.length > 0) {
+      const oo: OperationOutcome = {
+        resourceType: 'OperationOutcome',
+        issue: cc.warnings.map((text) => ({ severity: 'warning', code: 'not-supported', details: { text } })),
+      };
+      entry.push({ resource: oo, search: { mode: 'outcome' } });
+    }
+    return { resourceType: 'Bundle', type: 'searchset', ...(total !== undefined ? { total } : {}), link, entry };
+  }
+
+  private entry(ctx: RequestContext, type: string, resource: Resource | undefined, mode: 'match' | 'include', req: SearchRequest): BundleEntry {
+    const shaped = resource ? shapeResource(resource, req.summary, req.elements) : undefined;
+    return { fullUrl: `${ctx.baseUrl}/${type}/${resource?.id ?? ''}`, resource: shaped, search: { mode } };
+  }
+}
+
+function pageUrl(call: SearchCall, replace: Array<[string, string]>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of call.query) if (k !== '_cursor') params.append(k, v);
+  for (const [k, v] of replace) params.append(k, v);
+  const qs = params.toString();
+  return qs ? `${call.linkBase}?${qs}` : call.linkBase;
+}

@@ -1,0 +1,409 @@
+/**
+ * The embedded engine: durable, in-process storage on LMDB (the `lmdb` package), queried with MongoDB
+ * query documents and aggregation pipelines through mingo.
+ *
+ * Layout (one LMDB environment in the data directory):
+ * - `docs`: key `[collection, _id]` → the document (msgpack).
+ * - `keys`: key `[collection, path, value, _id]` → empty; the secondary indexes (see index-keys.ts).
+ * - `meta`: key `['indexes', collection]` → the IndexSpecs built for that collection.
+ *
+ * Writes are serialised and group-committed: transactions waiting together run one after another on an
+ * in-memory overlay and are then committed in a single LMDB write transaction, flushed to disk before any
+ * of them is answered. Readers outside transactions see only committed data.
+ */
+import type { Database, RootDatabase } from 'lmdb';
+import { open } from 'lmdb';
+import type { Doc, Filter, FindOptions, IndexSpec, PipelineStage, StorageEngine, StoreWriter } from '../port';
+import { DuplicateKeyError } from '../port';
+import type { IndexLayout } from './index-keys';
+import { indexEntries, layoutOf } from './index-keys';
+import { compileFilter, runPipeline } from './mingo';
+import { docComparator } from './order';
+import { Overlay } from './overlay';
+import type { KeyRange, Plan } from './planner';
+import { candidatePlans } from './planner';
+
+const STRING_MAX = '\uffff';
+/** Index ranges with more entries than this are not worth preferring over an ordered walk. */
+const ESTIMATE_CAP = 5000;
+const MAX_GROUP = 500;
+
+export interface EmbeddedOptions {
+  readonly path: string;
+  /** fsync every group commit (default). Off: survives a process crash but not a power loss. */
+  readonly fsync?: boolean;
+}
+
+type Key = Array<string | number | boolean>;
+
+interface QueuedTransaction {
+  readonly work: (tx: StoreWriter) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class EmbeddedEngine implements StorageEngine {
+  readonly kind = 'embedded' as const;
+  readonly atomicTransactions = true;
+  private env?: RootDatabase;
+  private docsDb?: Database<Doc, Key>;
+  private keysDb?: Database<Buffer, Key>;
+  private metaDb?: Database<IndexSpec[], Key>;
+  private readonly specs = new Map<string, IndexSpec[]>();
+  private readonly layouts = new Map<string, IndexLayout>();
+  private readonly queue: QueuedTransaction[] = [];
+  private draining = false;
+
+  constructor(private readonly options: EmbeddedOptions) {}
+
+  async open(): Promise<void> {
+    const env = open({ path: this.options.path, noSync: this.options.fsync === false, compression: false });
+    this.env = env;
+    this.docsDb = env.openDB<Doc, Key>({ name: 'docs' });
+    this.keysDb = env.openDB<Buffer, Key>({ name: 'keys', encoding: 'binary' });
+    this.metaDb = env.openDB<IndexSpec[], Key>({ name: 'meta' });
+    for (const { key, value } of this.metaDb.getRange({ start: ['indexes'], end: ['indexes', STRING_MAX] })) {
+      this.specs.set(String(key[1]), value);
+      this.layouts.set(String(key[1]), layoutOf(value));
+    }
+  }
+
+  async close(): Promise<void> {
+    while (this.draining || this.queue.length > 0) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await this.env?.close();
+    this.env = undefined;
+  }
+
+  async ping(): Promise<void> {
+    this.db();
+  }
+
+  private db(): { docs: Database<Doc, Key>; keys: Database<Buffer, Key>; meta: Database<IndexSpec[], Key>; env: RootDatabase } {
+    if (!this.env || !this.docsDb || !this.keysDb || !this.metaDb) throw new Error('embedded store is not open');
+    return { env: this.env, docs: this.docsDb, keys: this.keysDb, meta: this.metaDb };
+  }
+
+  layout(collection: string): IndexLayout {
+    return this.layouts.get(collection) ?? layoutOf([]);
+  }
+
+  async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
+    const { env, docs, keys, meta } = this.db();
+    const existing = this.specs.get(collection) ?? [];
+    const missing = indexes.filter((spec) => !existing.some((e) => e.name === spec.name));
+    if (missing.length === 0) return;
+    // Build the new indexes over the documents already stored, in bounded batches.
+    const newLayout = layoutOf(missing);
+    let batch: Doc[] = [];
+    const flush = (): void => {
+      const docsToIndex = batch;
+      batch = [];
+      env.transactionSync(() => {
+        for (const doc of docsToIndex) {
+          for (const [path, value] of indexEntries(doc, newLayout)) keys.putSync([collection, path, value, doc._id], EMPTY);
+        }
+      });
+    };
+    for (const { value } of docs.getRange({ start: [collection], end: [collection, STRING_MAX] })) {
+      batch.push(value);
+      if (batch.length >= 1000) flush();
+    }
+    flush();
+    const merged = [...existing, ...missing];
+    await meta.put(['indexes', collection], merged);
+    this.specs.set(collection, merged);
+    this.layouts.set(collection, layoutOf(merged));
+  }
+
+  // ---- reads (committed state) ----
+
+  get(collection: string, id: string): Promise<Doc | undefined> {
+    return Promise.resolve(this.committedDoc(collection, id));
+  }
+
+  find(collection: string, filter: Filter, options: FindOptions = {}): AsyncIterable<Doc> {
+    return toAsync(this.findSync(collection, filter, options, undefined));
+  }
+
+  count(collection: string, filter: Filter, limit?: number): Promise<number> {
+    return Promise.resolve(this.countSync(collection, filter, limit, undefined));
+  }
+
+  aggregate(collection: string, pipeline: readonly PipelineStage[]): AsyncIterable<Doc> {
+    return toAsync(this.aggregateSync(collection, pipeline, undefined));
+  }
+
+  // ---- query execution, over committed state plus an optional overlay ----
+
+  private committedDoc(collection: string, id: string): Doc | undefined {
+    return this.db().docs.get([collection, id]);
+  }
+
+  private docAt(collection: string, id: string, overlay: Overlay | undefined): Doc | undefined {
+    const o = overlay?.lookup(collection, id);
+    if (o === null) return undefined;
+    return o ?? this.committedDoc(collection, id);
+  }
+
+  private rangeIds(collection: string, range: KeyRange, limit?: number): Iterable<string> {
+    const { keys } = this.db();
+    const iter = keys.getKeys({
+      start: [collection, range.path, range.lo],
+      end: [collection, range.path, range.hi, STRING_MAX],
+      limit,
+    });
+    return mapIterable(iter, (key) => String(key[3]));
+  }
+
+  private estimate(collection: string, plan: Plan): number {
+    if (plan.kind === 'ids') return plan.ids.length;
+    if (plan.kind === 'scan') return Number.MAX_SAFE_INTEGER;
+    let total = 0;
+    for (const range of plan.ranges) {
+      for (const _ of this.rangeIds(collection, range, ESTIMATE_CAP)) total++;
+      if (total >= ESTIMATE_CAP) return ESTIMATE_CAP;
+    }
+    return total;
+  }
+
+  private choosePlan(collection: string, filter: Filter): { plan: Plan; estimate: number } {
+    const plans = candidatePlans(filter, this.layout(collection));
+    let best: { plan: Plan; estimate: number } = { plan: { kind: 'scan' }, estimate: Number.MAX_SAFE_INTEGER };
+    for (const plan of plans) {
+      const estimate = this.estimate(collection, plan);
+      if (estimate < best.estimate) best = { plan, estimate };
+      if (estimate === 0) break;
+    }
+    return best;
+  }
+
+  /** Documents that may match, each at most once (overlaid writes included), in no particular order. */
+  private *candidates(collection: string, plan: Plan, overlay: Overlay | undefined): Generator<Doc> {
+    const overlaid = overlay?.ids(collection) ?? new Set<string>();
+    const seen = new Set<string>();
+    const emit = function* (this: EmbeddedEngine, id: string): Generator<Doc> {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const doc = this.docAt(collection, id, overlay);
+      if (doc) yield doc;
+    }.bind(this);
+    if (plan.kind === 'ids') {
+      for (const id of plan.ids) yield* emit(id);
+    } else if (plan.kind === 'ranges') {
+      for (const range of plan.ranges) {
+        for (const id of this.rangeIds(collection, range)) yield* emit(id);
+      }
+    } else {
+      for (const { key, value } of this.db().docs.getRange({ start: [collection], end: [collection, STRING_MAX] })) {
+        const id = String(key[1]);
+        if (overlaid.has(id)) continue;
+        seen.add(id);
+        yield value;
+      }
+    }
+    for (const id of overlaid) yield* emit(id);
+  }
+
+  /** Walks the collection in `_id` order, or an ordered field index, so a sort can stop at its limit. */
+  private *inOrder(collection: string, field: string, reverse: boolean): Generator<Doc> {
+    const { docs, keys } = this.db();
+    if (field === '_id') {
+      const range = reverse
+        ? { start: [collection, STRING_MAX], end: [collection], reverse: true }
+        : { start: [collection], end: [collection, STRING_MAX] };
+      for (const { value } of docs.getRange(range)) yield value;
+      return;
+    }
+    const range = reverse
+      ? { start: [collection, field, STRING_MAX], end: [collection, field], reverse: true }
+      : { start: [collection, field], end: [collection, field, STRING_MAX] };
+    for (const key of keys.getKeys(range)) {
+      const doc = docs.get([collection, String(key[3])]);
+      if (doc) yield doc;
+    }
+  }
+
+  /** A sort the engine can stream: one key (optionally then `_id` the same way) on `_id` or an ordered index. */
+  private streamableSort(collection: string, sort: FindOptions['sort']): { field: string; reverse: boolean } | undefined {
+    if (!sort || sort.length === 0 || sort.length > 2) return undefined;
+    const [[field, dir]] = sort;
+    if (sort.length === 2 && (sort[1][0] !== '_id' || sort[1][1] !== dir || field === '_id')) return undefined;
+    if (field !== '_id' && !this.layout(collection).ordered.has(field)) return undefined;
+    return { field, reverse: dir === -1 };
+  }
+
+  private *findSync(collection: string, filter: Filter, options: FindOptions, overlay: Overlay | undefined): Generator<Doc> {
+    const test = compileFilter(filter);
+    const skip = options.skip ?? 0;
+    const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+    if (limit <= 0) return;
+    const { plan, estimate } = this.choosePlan(collection, filter);
+    const sort = options.sort ?? [];
+    const streamable = this.streamableSort(collection, sort);
+    const walk = streamable && estimate >= ESTIMATE_CAP && (overlay?.isEmpty ?? true) ? streamable : undefined;
+    if (sort.length === 0 || walk) {
+      // Results stream in candidate order (or index order), stopping at the limit.
+      const source = walk ? this.inOrder(collection, walk.field, walk.reverse) : this.candidates(collection, plan, overlay);
+      let skipped = 0;
+      let taken = 0;
+      for (const doc of source) {
+        if (!test(doc)) continue;
+        if (skipped < skip) {
+          skipped++;
+          continue;
+        }
+        yield doc;
+        if (++taken >= limit) return;
+      }
+      return;
+    }
+    const matches: Doc[] = [];
+    for (const doc of this.candidates(collection, plan, overlay)) {
+      if (test(doc)) matches.push(doc);
+    }
+    matches.sort(docComparator(sort));
+    yield* matches.slice(skip, skip + limit);
+  }
+
+  private countSync(collection: string, filter: Filter, limit: number | undefined, overlay: Overlay | undefined): number {
+    const test = compileFilter(filter);
+    const { plan } = this.choosePlan(collection, filter);
+    let n = 0;
+    for (const doc of this.candidates(collection, plan, overlay)) {
+      if (test(doc) && ++n === limit) break;
+    }
+    return n;
+  }
+
+  private *aggregateSync(collection: string, pipeline: readonly PipelineStage[], overlay: Overlay | undefined): Generator<Doc> {
+    const first = pipeline[0];
+    const match = first && '$match' in first ? (first.$match as Filter) : undefined;
+    const source = this.findSync(collection, match ?? {}, {}, overlay);
+    yield* runPipeline(source, match ? pipeline.slice(1) : pipeline);
+  }
+
+  // ---- transactions ----
+
+  transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, MAX_GROUP);
+        const groupOverlay = new Overlay();
+        const settled: Array<{ item: QueuedTransaction; ok: boolean; value: unknown }> = [];
+        for (const item of group) {
+          const own = new Overlay(groupOverlay);
+          try {
+            const value = await item.work(new EmbeddedWriter(this, own));
+            own.mergeIntoParent();
+            settled.push({ item, ok: true, value });
+          } catch (error) {
+            settled.push({ item, ok: false, value: error });
+          }
+        }
+        let commitError: unknown;
+        try {
+          if (!groupOverlay.isEmpty) this.commit(groupOverlay);
+        } catch (error) {
+          commitError = error;
+        }
+        for (const { item, ok, value } of settled) {
+          if (!ok) item.reject(value);
+          else if (commitError) item.reject(commitError);
+          else item.resolve(value);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private commit(overlay: Overlay): void {
+    const { env, docs, keys } = this.db();
+    env.transactionSync(() => {
+      for (const [collection, id, doc] of overlay.entries()) {
+        const layout = this.layout(collection);
+        const old = docs.get([collection, id]);
+        if (old) {
+          for (const [path, value] of indexEntries(old, layout)) keys.removeSync([collection, path, value, id]);
+        }
+        if (doc) {
+          docs.putSync([collection, id], doc);
+          for (const [path, value] of indexEntries(doc, layout)) keys.putSync([collection, path, value, id], EMPTY);
+        } else if (old) {
+          docs.removeSync([collection, id]);
+        }
+      }
+    });
+  }
+
+  // used by EmbeddedWriter
+  readInTx(collection: string, id: string, overlay: Overlay): Doc | undefined {
+    return this.docAt(collection, id, overlay);
+  }
+  findInTx(collection: string, filter: Filter, options: FindOptions, overlay: Overlay): Generator<Doc> {
+    return this.findSync(collection, filter, options, overlay);
+  }
+  countInTx(collection: string, filter: Filter, limit: number | undefined, overlay: Overlay): number {
+    return this.countSync(collection, filter, limit, overlay);
+  }
+  aggregateInTx(collection: string, pipeline: readonly PipelineStage[], overlay: Overlay): Generator<Doc> {
+    return this.aggregateSync(collection, pipeline, overlay);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A transaction's view: reads see committed data under the group's and its own uncommitted writes. */
+class EmbeddedWriter implements StoreWriter {
+  constructor(
+    private readonly engine: EmbeddedEngine,
+    private readonly overlay: Overlay,
+  ) {}
+
+  async get(collection: string, id: string): Promise<Doc | undefined> {
+    return this.engine.readInTx(collection, id, this.overlay);
+  }
+  find(collection: string, filter: Filter, options: FindOptions = {}): AsyncIterable<Doc> {
+    return toAsync(this.engine.findInTx(collection, filter, options, this.overlay));
+  }
+  async count(collection: string, filter: Filter, limit?: number): Promise<number> {
+    return this.engine.countInTx(collection, filter, limit, this.overlay);
+  }
+  aggregate(collection: string, pipeline: readonly PipelineStage[]): AsyncIterable<Doc> {
+    return toAsync(this.engine.aggregateInTx(collection, pipeline, this.overlay));
+  }
+  async insert(collection: string, doc: Doc): Promise<void> {
+    if (this.engine.readInTx(collection, doc._id, this.overlay)) throw new DuplicateKeyError(collection, doc._id);
+    this.overlay.set(collection, doc._id, structuredClone(doc));
+  }
+  async put(collection: string, doc: Doc): Promise<void> {
+    this.overlay.set(collection, doc._id, structuredClone(doc));
+  }
+  async replaceIf(collection: string, doc: Doc, field: string, expected: unknown): Promise<boolean> {
+    const current = this.engine.readInTx(collection, doc._id, this.overlay);
+    const ok = expected === undefined ? current === undefined : current !== undefined && current[field] === expected;
+    if (ok) this.overlay.set(collection, doc._id, structuredClone(doc));
+    return ok;
+  }
+  async remove(collection: string, id: string): Promise<void> {
+    this.overlay.set(collection, id, null);
+  }
+}
+
+function* mapIterable<A, B>(source: Iterable<A>, fn: (a: A) => B): Generator<B> {
+  for (const a of source) yield fn(a);
+}
+
+async function* toAsync<T>(source: Iterable<T>): AsyncGenerator<T> {
+  yield* source;
+}

@@ -1,0 +1,104 @@
+/**
+ * Secondary index entries of the embedded engine.
+ *
+ * An index entry is the LMDB key `[collection, path, value, _id]`. A field index covers one dotted path;
+ * a wildcard index (`prefix.$**`, as in MongoDB) covers every scalar under the prefix, each under its own
+ * path with array positions dropped (MongoDB's multikey rule). Long strings are cut to a prefix: index
+ * lookups then yield a superset, and every candidate is re-checked against the full query.
+ */
+import type { Doc, IndexSpec } from '../port';
+
+export type IndexValue = string | number | boolean;
+
+export const MAX_INDEXED_STRING = 200;
+
+export interface IndexLayout {
+  /** Exact dotted paths with a field index. */
+  readonly fields: ReadonlySet<string>;
+  /** Prefixes with a wildcard index (`idx` for `idx.$**`). */
+  readonly wildcards: readonly string[];
+  /** Field indexes whose field every document has (IndexSpec.ordered): usable for ordered walks. */
+  readonly ordered: ReadonlySet<string>;
+}
+
+export function layoutOf(specs: readonly IndexSpec[]): IndexLayout {
+  const fields = new Set<string>();
+  const wildcards: string[] = [];
+  const ordered = new Set<string>();
+  for (const spec of specs) {
+    const first = Object.keys(spec.keys)[0];
+    if (first === undefined) continue;
+    if (first.endsWith('.$**')) {
+      wildcards.push(first.slice(0, -4));
+    } else {
+      fields.add(first);
+      if (spec.ordered && Object.keys(spec.keys).length === 1) ordered.add(first);
+    }
+  }
+  return { fields, wildcards, ordered };
+}
+
+export function isIndexedPath(layout: IndexLayout, path: string): boolean {
+  return layout.fields.has(path) || layout.wildcards.some((w) => path.startsWith(w + '.'));
+}
+
+export function toIndexValue(value: unknown): IndexValue | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.length > MAX_INDEXED_STRING ? value.slice(0, MAX_INDEXED_STRING) : value;
+    case 'number':
+      return Number.isFinite(value) ? value : undefined;
+    case 'boolean':
+      return value;
+    default:
+      return undefined;
+  }
+}
+
+function collectScalars(value: unknown, path: string, out: Array<[string, IndexValue]>, deep: boolean): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectScalars(item, path, out, deep);
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    if (!deep) return;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      collectScalars(v, `${path}.${k}`, out, deep);
+    }
+    return;
+  }
+  const iv = toIndexValue(value);
+  if (iv !== undefined) out.push([path, iv]);
+}
+
+function walk(value: unknown, parts: readonly string[], path: string, out: Array<[string, IndexValue]>, deep: boolean): void {
+  if (parts.length === 0) {
+    collectScalars(value, path, out, deep);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, parts, path, out, deep);
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    walk((value as Record<string, unknown>)[parts[0]], parts.slice(1), path, out, deep);
+  }
+}
+
+/** All `(path, value)` index entries of a document under a layout, without duplicates. */
+export function indexEntries(doc: Doc, layout: IndexLayout): Array<[string, IndexValue]> {
+  const out: Array<[string, IndexValue]> = [];
+  for (const field of layout.fields) {
+    walk(doc, field.split('.'), field, out, false);
+  }
+  for (const prefix of layout.wildcards) {
+    walk(doc, prefix.split('.'), prefix, out, true);
+  }
+  const seen = new Set<string>();
+  return out.filter(([p, v]) => {
+    const k = `${p}\u0000${typeof v}\u0000${String(v)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
