@@ -59,7 +59,7 @@ function profileSection(sd: StructureDefinition): string[] {
   for (const diff of sd.differential?.element ?? []) {
     const element = snapshot.get(diff.id) ?? diff;
     lines.push(
-      `| ${code(element.id as string)} | ${element.min ?? 0}..${element.max ?? '*'} | ${cell(typeText(diff.type ? element : {}) || typeText(element))} | ${cell(valueText(element))} | ${element.mustSupport ? 'Y' : ''} | ${cell(diff.short)} |`
+      `| ${code(element.id as string)} | ${element.min ?? 0}..${element.max ?? '*'} | ${cell(typeText(element))} | ${cell(valueText(element))} | ${element.mustSupport ? 'Y' : ''} | ${cell(diff.short)} |`
     );
     for (const constraint of diff.constraint ?? []) {
       invariants.push(`| ${constraint.key} | ${constraint.severity} | ${code(element.id as string)} | ${cell(constraint.human)} | ${code(cell(constraint.expression))} |`);

@@ -26,6 +26,6 @@ describe('docs/profiles.md', () => {
     }
     expect(committed).toContain(RESIDENT_ID_SYSTEM);
     expect(committed).toContain('WS/T 500');
-    expect(committed).toContain('| `120116` | 滨海新区 |');
+    expect(committed).toContain('`120116` | 滨海新区 |');
   });
 });
