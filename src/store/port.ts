@@ -74,6 +74,13 @@ export interface StorageEngine extends StoreReader {
    * transient conflict, so `work` must not have effects outside the writer.
    */
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  /** How the engine would answer a query: whether an index narrows it, and the plan in the engine's words. */
+  explain(collection: string, filter: Filter): Promise<QueryPlan>;
+}
+
+export interface QueryPlan {
+  readonly indexed: boolean;
+  readonly detail: string;
 }
 
 export class DuplicateKeyError extends Error {

@@ -33,10 +33,11 @@ describe('resident and institution identifiers', () => {
   test('the identity-number slot permutation never repeats within a district', () => {
     const slots = new Set<number>();
     for (let n = 0; n < 365 * 499; n++) {
-      const s = residentIdSlot(n);
+      const s = residentIdSlot(n, 12345);
       slots.add(s.pair * 365 + s.dayOfYear);
     }
     expect(slots.size).toBe(365 * 499);
+    expect(residentIdSlot(0, 1)).not.toEqual(residentIdSlot(0, 2));
   });
 
   test('names are Chinese, with family names at realistic frequency', () => {

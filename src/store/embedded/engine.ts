@@ -13,7 +13,7 @@
  */
 import type { Database, RootDatabase } from 'lmdb';
 import { open } from 'lmdb';
-import type { Doc, Filter, FindOptions, IndexSpec, PipelineStage, StorageEngine, StoreWriter } from '../port';
+import type { Doc, Filter, FindOptions, IndexSpec, PipelineStage, QueryPlan, StorageEngine, StoreWriter } from '../port';
 import { DuplicateKeyError } from '../port';
 import type { IndexLayout } from './index-keys';
 import { indexEntries, layoutOf } from './index-keys';
@@ -133,6 +133,17 @@ export class EmbeddedEngine implements StorageEngine {
 
   aggregate(collection: string, pipeline: readonly PipelineStage[]): AsyncIterable<Doc> {
     return toAsync(this.aggregateSync(collection, pipeline, undefined));
+  }
+
+  async explain(collection: string, filter: Filter): Promise<QueryPlan> {
+    const { plan, estimate } = this.choosePlan(collection, filter);
+    const detail =
+      plan.kind === 'ids'
+        ? `primary key lookup (${plan.ids.length} ids)`
+        : plan.kind === 'ranges'
+          ? `index ranges on ${[...new Set(plan.ranges.map((r) => r.path))].join(', ')} (~${estimate} entries)`
+          : 'collection scan';
+    return { indexed: plan.kind !== 'scan', detail };
   }
 
   // ---- query execution, over committed state plus an optional overlay ----

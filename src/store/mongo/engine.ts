@@ -7,7 +7,7 @@
  */
 import type { ClientSession, Collection, Db, Document, Filter as MongoFilter, Sort } from 'mongodb';
 import { MongoClient, MongoServerError } from 'mongodb';
-import type { Doc, Filter, FindOptions, IndexSpec, PipelineStage, StorageEngine, StoreWriter } from '../port';
+import type { Doc, Filter, FindOptions, IndexSpec, PipelineStage, QueryPlan, StorageEngine, StoreWriter } from '../port';
 import { DuplicateKeyError } from '../port';
 
 export interface MongoOptions {
@@ -71,6 +71,12 @@ export class MongoEngine implements StorageEngine {
   }
   aggregate(collection: string, pipeline: readonly PipelineStage[]): AsyncIterable<Doc> {
     return new MongoReader(this, undefined).aggregate(collection, pipeline);
+  }
+
+  async explain(collection: string, filter: Filter): Promise<QueryPlan> {
+    const plan = await this.collection(collection).find(filter as MongoFilter<Doc>).explain('queryPlanner');
+    const winning = JSON.stringify((plan as { queryPlanner?: { winningPlan?: unknown } }).queryPlanner?.winningPlan ?? plan);
+    return { indexed: /IXSCAN|IDHACK/.test(winning), detail: winning };
   }
 
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {

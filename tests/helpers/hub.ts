@@ -1,0 +1,43 @@
+/** Starts a hub on a fresh embedded store in a temporary directory, for one test file. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import type { Hub } from '../../src/app';
+import { createHub } from '../../src/app';
+import type { HubConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+
+export const BASE = 'http://hub.test/fhir';
+export const FHIR_JSON = 'application/fhir+json';
+
+export interface TestHub {
+  readonly hub: Hub;
+  readonly api: supertest.Agent;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'hub-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestHub(overrides: Partial<HubConfig> = {}, options: { now?: () => Date } = {}): Promise<TestHub> {
+  const dataDir = overrides.dataDir ?? tempDir();
+  const config: HubConfig = { ...loadConfig({}), baseUrl: BASE, dataDir, demo: false, logLevel: 'silent', fsync: false, ...overrides };
+  const hub = await createHub({ config, log: createLogger('silent'), now: options.now });
+  return {
+    hub,
+    api: supertest.agent(hub.app),
+    dataDir,
+    async close() {
+      await hub.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function patient(family = '王', given = ['小明'], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { resourceType: 'Patient', name: [{ family, given }], gender: 'male', birthDate: '1980-01-02', ...extra };
+}

@@ -1,0 +1,51 @@
+/** Runs the hub as a real child process (for crash tests and benchmarks). */
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+export interface HubProcess {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly output: () => string;
+}
+
+export async function waitFor(url: string, timeoutMs = 30000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startHubProcess(env: Record<string, string>, port: number): Promise<HubProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HUB_BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn', HUB_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    await waitFor(`http://127.0.0.1:${port}/readyz`);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n${out}`);
+  }
+  return { child, base: `http://127.0.0.1:${port}/fhir`, output: () => out };
+}
+
+export function killHard(p: HubProcess): Promise<void> {
+  return new Promise((resolve) => {
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGKILL');
+  });
+}
