@@ -4,7 +4,7 @@
  * resident identity numbers (GB 11643, via src/domain/resident-id).
  */
 import { makeResidentId } from '../../src/domain/resident-id';
-import type { Rng } from './prng';
+import { hashParts, type Rng } from './prng';
 
 const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -73,14 +73,15 @@ export function makeLandline(rng: Rng): string {
 }
 
 /**
- * Resident identity number whose (birth date, sequence) is unique within a district: the n-th resident of
- * a district gets the slot n of an affine permutation over 365 days × 499 sequence pairs, so up to 182,135
- * residents per district never collide whatever birth years they have; the slot's day is used as the day of
- * the birth year. Odd sequences are male, even female, as GB 11643 requires.
+ * Resident identity numbers whose (birth date, sequence) is unique within a district: the n-th resident of
+ * a district gets slot perm(n) of 365 days × 499 sequence pairs, where perm is a keyed pseudo-random
+ * permutation (a 4-round Feistel network on 18 bits with cycle walking), so up to 182,135 residents per
+ * district never collide whatever their birth years, and birthdays show no pattern. The slot's day is the
+ * day of the birth year; odd sequences are male, even female, as GB 11643 requires.
  */
 export const RESIDENT_SLOTS_PER_DISTRICT = 365 * 499;
-const SLOT_MULTIPLIER = 104729; // prime, coprime to 365 × 499
-const SLOT_OFFSET = 7919;
+const HALF_BITS = 9;
+const HALF_MASK = (1 << HALF_BITS) - 1;
 
 export interface ResidentIdSlot {
   /** Day within the birth year, 0..364. */
@@ -89,10 +90,23 @@ export interface ResidentIdSlot {
   readonly pair: number;
 }
 
-export function residentIdSlot(countInDistrict: number): ResidentIdSlot {
-  const n = countInDistrict % RESIDENT_SLOTS_PER_DISTRICT;
-  const slot = (((n * SLOT_MULTIPLIER) % RESIDENT_SLOTS_PER_DISTRICT) + SLOT_OFFSET) % RESIDENT_SLOTS_PER_DISTRICT;
-  return { dayOfYear: slot % 365, pair: Math.floor(slot / 365) };
+function feistel(x: number, key: number): number {
+  let left = x >>> HALF_BITS;
+  let right = x & HALF_MASK;
+  for (let round = 0; round < 4; round++) {
+    const f = hashParts(key, round, right) & HALF_MASK;
+    [left, right] = [right, left ^ f];
+  }
+  return (left << HALF_BITS) | right;
+}
+
+/** Slot of the n-th resident (0-based) of a district; `key` mixes the seed and the district. */
+export function residentIdSlot(countInDistrict: number, key: number): ResidentIdSlot {
+  let x = countInDistrict % RESIDENT_SLOTS_PER_DISTRICT;
+  do {
+    x = feistel(x, key);
+  } while (x >= RESIDENT_SLOTS_PER_DISTRICT);
+  return { dayOfYear: x % 365, pair: Math.floor(x / 365) };
 }
 
 export function residentIdFor(divisionCode: string, birthDate: string, pair: number, sex: 'male' | 'female'): string {

@@ -25,7 +25,7 @@ import { RESIDENT_SLOTS_PER_DISTRICT, makeMobile, residentIdFor, residentIdSlot 
 import type { Clinic, Doctor, HospitalDepartment, RegionDirectory } from './infrastructure';
 import { chooseName } from './names';
 import type { ResolvedRegionOptions } from './options';
-import { forkRng, weightedTable, type Rng } from './prng';
+import { forkRng, hashParts, weightedTable, type Rng } from './prng';
 
 const DISTRICT_WEIGHTS = weightedTable(DISTRICTS.map((d, i) => [i, d.population] as const));
 
@@ -143,7 +143,7 @@ export function residentResources(ctx: ResidentContext, r: number): Resource[] {
   const local = directory.clinicsByDistrict[districtIndex];
   const clinic: Clinic = directory.clinics[local.length > 0 ? rng.pick(local) : rng.int(0, directory.clinics.length - 1)];
   const familyDoctor: Doctor = rng.pick(clinic.doctors);
-  const slot = residentIdSlot(counters.perDistrict[districtIndex]++);
+  const slot = residentIdSlot(counters.perDistrict[districtIndex]++, hashParts(options.seed, 'resident-id', district.code));
   let birthYear = clock.referenceYear - age;
   let birthDate = RegionClock.dateOfYear(birthYear, slot.dayOfYear);
   if (birthDate > clock.date(clock.reference)) {
