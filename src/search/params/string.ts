@@ -26,7 +26,9 @@ function addressStrings(address: Address): string[] {
   const out = parts.filter((p): p is string => typeof p === 'string');
   if (address.text) out.push(address.text);
   // Chinese addresses read from the largest unit down: 天津市河西区友谊路 …
-  const joined = [address.state, address.city, address.district, ...(address.line ?? [])].filter(Boolean).join('');
+  // A municipality is its own province (天津市 is state and city): a repeated unit is written once.
+  const units = [address.state, address.city, address.district, ...(address.line ?? [])].filter((u): u is string => Boolean(u));
+  const joined = units.filter((u, i) => u !== units[i - 1]).join('');
   if (joined) out.push(joined);
   return out;
 }
