@@ -71,7 +71,10 @@ export function expressionForType(expression: string, resourceType: string): str
     const head = /^\(*\s*([A-Za-z]+)/.exec(term)?.[1] ?? '';
     return head === resourceType || head === 'Resource' || head === 'DomainResource' || !isResourceType(head);
   });
-  return kept.length > 0 ? kept.join(' | ') : undefined;
+  // FHIRPath reads a leading type name as a type test on the input: `Resource.meta` selects nothing on an
+  // Observation, so the abstract heads of the common parameters (_lastUpdated, _tag, …) name the type itself.
+  const rooted = kept.map((term) => term.replace(/^(\(*\s*)(?:Resource|DomainResource)\b/, `$1${resourceType}`));
+  return rooted.length > 0 ? rooted.join(' | ') : undefined;
 }
 
 class Definition implements SearchParamDef {
