@@ -14,6 +14,9 @@ import { createLogger } from './logger';
 import { loadR4Definitions, readR4SearchParameters } from './fhir/definitions';
 import { OperationRegistry } from './fhir/operations';
 import { reindexOperation } from './fhir/operations/reindex';
+import { expandOperation, lookupOperation, valueSetValidateCodeOperation } from './fhir/operations/terminology';
+import { validateOperation } from './fhir/operations/validate';
+import { loadImplementationGuide, profilesFor } from './profiles/implementation-guide';
 import { FhirRouter } from './fhir/router';
 import type { FhirServices } from './fhir/services';
 import { resourceTypes } from './fhir/resource-types';
@@ -54,12 +57,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   loadR4Definitions();
+  const guide = loadImplementationGuide();
   const engine = options.engine ?? createEngine({ mongodbUri: config.mongodbUri, mongodbDatabase: config.mongodbDatabase, dataDir: config.dataDir, fsync: config.fsync });
   await engine.open();
   if (engine.kind === 'mongodb' && !engine.atomicTransactions) {
     log.warn('MongoDB is not a replica set: multi-entry transaction Bundles will be refused; single writes are applied without a transaction');
   }
-  const registry = new SearchParamRegistry((readR4SearchParameters().entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])));
+  const registry = new SearchParamRegistry([
+    ...(readR4SearchParameters().entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])),
+    ...guide.searchParameters,
+  ]);
   const repo = new Repository({ engine, registry, access: ALLOW_ALL, newId: options.newId ?? randomUUID });
   await repo.ensureIndexes(resourceTypes());
   const systemContext = (): RequestContext => ({ requestId: `system-${randomUUID()}`, identity: SYSTEM, now, log, baseUrl: config.baseUrl });
@@ -70,11 +77,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const services: FhirServices = {
     repo,
     search,
-    validator: createValidator(),
-    supportedProfiles: () => [],
+    validator: createValidator({ requireHubProfiles: config.profilesRequired }),
+    supportedProfiles: profilesFor,
     limits: { maxBundleEntries: config.maxBundleEntries },
   };
-  const operations = new OperationRegistry().register(reindexOperation(repo));
+  const operations = new OperationRegistry()
+    .register(reindexOperation(repo))
+    .register(validateOperation)
+    .register(expandOperation)
+    .register(valueSetValidateCodeOperation)
+    .register(lookupOperation);
   const router = new FhirRouter(services, operations, [new CustomParameterObserver(registry)]);
   const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now });
   let server: Server | undefined;

@@ -1,40 +1,31 @@
 /**
- * Every create and update passes here: the JSON Schema check (json-schema.ts), then cardinality, types,
- * fixed values and invariants against the R4 StructureDefinitions with @medplum/core, then any profile
- * checks registered by the implementation guide. Returns the issues; callers reject on any error.
+ * Every create and update passes here:
+ * 1. structure and value-set enums against the official R4 JSON Schema, with ajv (json-schema.ts);
+ * 2. cardinality, types, invariants and required bindings against the R4 StructureDefinitions
+ *    (@medplum/core) and every hub profile the resource claims in meta.profile — or, when hub profiles
+ *    are mandatory, the one that covers it (src/profiles/implementation-guide.ts).
+ * Issues at a path the schema already flagged are not repeated. Callers reject on any error.
  */
-import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import { validateAgainstProfile, validateForWrite } from '../profiles/implementation-guide';
 import { validateJsonSchema } from './json-schema';
 
-export type ProfileCheck = (resource: Resource) => OperationOutcomeIssue[];
-
 export interface ResourceValidator {
+  /** All issues; with `profile`, validation against that profile instead of the claimed ones. */
   validate(resource: Resource, options?: { profile?: string }): OperationOutcomeIssue[];
-}
-
-export function structureIssues(resource: Resource): OperationOutcomeIssue[] {
-  try {
-    return validateResource(resource);
-  } catch (error) {
-    if (error instanceof OperationOutcomeError) return error.outcome.issue ?? [];
-    return [{ severity: 'error', code: 'structure', details: { text: error instanceof Error ? error.message : String(error) } }];
-  }
 }
 
 export function isError(issue: OperationOutcomeIssue): boolean {
   return issue.severity === 'error' || issue.severity === 'fatal';
 }
 
-/** Schema issues first; StructureDefinition issues at a path the schema already flagged are dropped. */
-export function createValidator(profileChecks: readonly ProfileCheck[] = []): ResourceValidator {
+export function createValidator(options: { requireHubProfiles: boolean }): ResourceValidator {
   return {
-    validate(resource) {
+    validate(resource, opts = {}) {
       const schema = validateJsonSchema(resource);
       const flagged = new Set(schema.flatMap((i) => i.expression ?? []));
-      const structure = structureIssues(resource).filter((i) => !(i.expression ?? []).some((e) => flagged.has(e)));
-      const profile = profileChecks.flatMap((check) => check(resource));
-      return [...schema, ...structure, ...profile];
+      const rest = opts.profile ? validateAgainstProfile(resource, opts.profile) : validateForWrite(resource, { requireHubProfiles: options.requireHubProfiles });
+      return [...schema, ...rest.filter((i) => !(i.expression ?? []).some((e) => flagged.has(e)))];
     },
   };
 }
