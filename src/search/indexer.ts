@@ -57,7 +57,9 @@ function compositeEntries(def: SearchParamDef, values: TypedValue[], ctx: Extrac
 export function indexResource(resource: Resource, registry: SearchParamRegistry, ctx: ExtractContext): ResourceIndex {
   const idx: IndexEntries = {};
   const srt: Record<string, string | number> = {};
-  const input = [toTypedValue(resource)];
+  // FHIRPath resolve() types a reference by its first path segment, so `subject.where(resolve() is Patient)`
+  // (the `patient` parameters) would drop `http://base/Patient/1`: this server's absolute URLs are made relative.
+  const input = [toTypedValue(localReferences(resource, ctx.baseUrl) as Resource)];
   for (const [code, def] of registry.forType(resource.resourceType)) {
     const values = evaluate(def, resource.resourceType, input);
     if (values.length === 0) continue;
@@ -86,4 +88,31 @@ function compartmentsOf(resource: Resource, idx: IndexEntries): string[] {
     }
   }
   return [...out];
+}
+
+/** A copy of `value` with `reference` strings on this server made relative (the original when there are none). */
+function localReferences(value: unknown, baseUrl: string): unknown {
+  const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      let changed = false;
+      const out = v.map((item) => {
+        const w = walk(item);
+        if (w !== item) changed = true;
+        return w;
+      });
+      return changed ? out : v;
+    }
+    if (v === null || typeof v !== 'object') return v;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+      const w = k === 'reference' && typeof item === 'string' && item.startsWith(base) ? item.slice(base.length) : walk(item);
+      if (w !== item) {
+        out ??= { ...(v as Record<string, unknown>) };
+        out[k] = w;
+      }
+    }
+    return out ?? v;
+  };
+  return walk(value);
 }
