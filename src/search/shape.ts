@@ -25,16 +25,33 @@ function pick(resource: Resource, keep: (key: string) => boolean): Resource {
   return { ...(out as unknown as Resource), meta };
 }
 
-function choiceBase(key: string): string {
-  const m = /^(.+?)(?=[A-Z][a-z]*$)/.exec(key);
-  return m ? m[1] : key;
+/** Choice elements of a type by base name (`effective` for `effective[x]`). */
+function choiceBases(resourceType: string): string[] {
+  try {
+    return Object.keys(getDataType(resourceType).elements)
+      .filter((name) => name.endsWith('[x]'))
+      .map((name) => name.slice(0, -3));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The element a JSON key belongs to: `effectiveDateTime` → `effective` when `effective[x]` is a choice
+ * element of the type (a generic "cut the last capitalised word" would give `effectiveDate`).
+ */
+function elementOf(key: string, bases: readonly string[]): string {
+  const base = bases.find((b) => key.length > b.length && key.startsWith(b) && /[A-Z]/.test(key[b.length]));
+  return base ?? key;
 }
 
 export function shapeResource(resource: Resource, summary: SummaryMode | undefined, elements: readonly string[] | undefined): Resource {
+  const bases = choiceBases(resource.resourceType);
+  const choiceBase = (key: string): string => elementOf(key, bases);
   if (summary === 'true') {
     const props = getDataType(resource.resourceType).summaryProperties ?? new Set<string>();
     const must = mandatory(resource.resourceType);
-    return pick(resource, (k) => props.has(k) || props.has(`${choiceBase(k)}[x]`) || must.has(k) || must.has(choiceBase(k)));
+    return pick(resource, (k) => props.has(k) || props.has(choiceBase(k)) || must.has(k) || must.has(choiceBase(k)));
   }
   if (summary === 'text') {
     const must = mandatory(resource.resourceType);
@@ -47,7 +64,7 @@ export function shapeResource(resource: Resource, summary: SummaryMode | undefin
   if (elements && elements.length > 0) {
     const wanted = new Set(elements.map((e) => e.split('.').pop() ?? e));
     const must = mandatory(resource.resourceType);
-    return pick(resource, (k) => wanted.has(k) || wanted.has(choiceBase(k)) || must.has(k));
+    return pick(resource, (k) => wanted.has(k) || wanted.has(choiceBase(k)) || must.has(k) || must.has(choiceBase(k)));
   }
   return resource;
 }
