@@ -14,3 +14,5 @@ export type { Progress } from './output/progress';
 export { readNdjsonBundles } from './load/ndjson-reader';
 export { loadBundlesHttp, BundleLoadError } from './load/http-loader';
 export type { HttpLoadOptions, LoadSummary } from './load/http-loader';
+export { loadBundlesDirect } from './load/direct-loader';
+export type { DirectLoadSummary } from './load/direct-loader';

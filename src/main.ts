@@ -1,13 +1,21 @@
 /** Starts the hub: `npm start`. Configuration: README.md#configuration. */
 import { createHub } from './app';
 import { loadConfig } from './config';
+import { isEmpty, loadDemoRegion, tryThese } from './first-run';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const hub = await createHub({ config });
+  let demo = '';
+  if (config.demo && (await isEmpty(hub))) {
+    const loaded = await loadDemoRegion(hub, process.stderr.isTTY === true);
+    demo = `  Demo region: ${loaded.resources.toLocaleString('en')} resources loaded in ${loaded.seconds.toFixed(1)} s\n\n${tryThese(config.baseUrl)}\n`;
+  }
   await hub.listen();
   hub.log.info({ baseUrl: config.baseUrl, store: hub.engine.kind }, 'hub listening');
-  process.stdout.write(`\nHealth Community Hub is running.\n  FHIR base: ${config.baseUrl}\n  Store: ${hub.engine.kind === 'embedded' ? `embedded (${config.dataDir})` : 'MongoDB'}\n\n`);
+  process.stdout.write(
+    `\nHealth Community Hub is running.\n  FHIR base: ${config.baseUrl}\n  Store: ${hub.engine.kind === 'embedded' ? `embedded (${config.dataDir})` : 'MongoDB'}\n${demo}\n`,
+  );
   const stop = (): void => {
     hub.close().then(
       () => process.exit(0),

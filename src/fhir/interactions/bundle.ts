@@ -44,7 +44,7 @@ interface PreparedEntry {
   readonly req: FhirRequest;
 }
 
-function prepare(ctx: RequestContext, entry: BundleEntry, index: number): PreparedEntry {
+function prepare(ctx: RequestContext, entry: BundleEntry, index: number, prefer?: string): PreparedEntry {
   const request = entry.request;
   if (!request?.method || !METHODS.has(request.method) || !request.url) {
     throw fail(400, 'invalid', `entry ${index}: request.method and request.url are required`, [`Bundle.entry[${index}].request`]);
@@ -55,6 +55,8 @@ function prepare(ctx: RequestContext, entry: BundleEntry, index: number): Prepar
     'if-none-match': request.ifNoneMatch,
     'if-none-exist': request.ifNoneExist,
     'if-modified-since': request.ifModifiedSince,
+    // The Bundle's Prefer applies to its entries (http.html#transaction).
+    prefer,
   };
   const method = request.method as HttpMethod;
   const isPatch = method === 'PATCH';
@@ -109,14 +111,15 @@ export async function processBundle(ctx: RequestContext, services: FhirServices,
   if (entries.length > services.limits.maxBundleEntries) {
     throw fail(413, 'too-costly', `the Bundle has ${entries.length} entries; the limit is ${services.limits.maxBundleEntries}`);
   }
-  return bundle.type === 'batch' ? batch(ctx, services, router, entries) : transaction(ctx, services, router, entries);
+  const prefer = req.headers['prefer'];
+  return bundle.type === 'batch' ? batch(ctx, services, router, entries, prefer) : transaction(ctx, services, router, entries, prefer);
 }
 
-async function batch(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[]): Promise<FhirResponse> {
+async function batch(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[], prefer: string | undefined): Promise<FhirResponse> {
   const out: BundleEntry[] = [];
   for (const [index, entry] of entries.entries()) {
     try {
-      const prepared = prepare(ctx, entry, index);
+      const prepared = prepare(ctx, entry, index, prefer);
       if (prepared.req.path.length === 0) throw fail(400, 'invalid', `entry ${index}: a batch cannot contain another batch or transaction`);
       if (prepared.req.body && typeof prepared.req.body === 'object' && !Array.isArray(prepared.req.body)) {
         const resolver: ReferenceResolver = { local: new Map(), reader: services.repo.reader(ctx), search: services.search, conditional: new Map() };
@@ -134,13 +137,13 @@ async function batch(ctx: RequestContext, services: FhirServices, router: FhirRo
   return { status: 200, body: { resourceType: 'Bundle', type: 'batch-response', entry: out } };
 }
 
-async function transaction(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[]): Promise<FhirResponse> {
+async function transaction(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[], prefer: string | undefined): Promise<FhirResponse> {
   if (!(services.repo instanceof Repository)) throw fail(400, 'invalid', 'a transaction cannot be nested in another');
   const repo = services.repo;
   if (!repo.engine.atomicTransactions && entries.length > 1) {
     throw fail(400, 'not-supported', 'this MongoDB deployment cannot run multi-document transactions (it is not a replica set); send a batch, or run MongoDB as a replica set');
   }
-  const prepared = entries.map((e, i) => prepare(ctx, e, i));
+  const prepared = entries.map((e, i) => prepare(ctx, e, i, prefer));
   for (const p of prepared) {
     if (p.req.path.length === 0) throw fail(400, 'invalid', `entry ${p.index}: a transaction cannot contain another batch or transaction`);
   }
@@ -225,6 +228,6 @@ async function createWithId(ctx: RequestContext, services: FhirServices, router:
   }
   const body = p.req.body as Resource | undefined;
   if (!body || body.resourceType !== type) throw fail(400, 'invalid', `entry ${p.index}: the resource must be a ${type}`);
-  const res = await router.run(ctx, { ...p.req, method: 'PUT', path: [type, id], headers: {}, body: { ...body, id } }, services);
+  const res = await router.run(ctx, { ...p.req, method: 'PUT', path: [type, id], headers: { prefer: p.req.headers['prefer'] }, body: { ...body, id } }, services);
   return { ...res, status: 201 };
 }
