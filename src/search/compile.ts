@@ -86,9 +86,11 @@ function checkModifier(def: SearchParamDef, modifier: string | undefined, raw: s
   throw fail(400, 'not-supported', `modifier ':${modifier}' is not supported on '${raw}' (type ${def.type})`);
 }
 
-async function innerIds(cc: CompileContext, type: string, criterion: Criterion): Promise<string[]> {
-  const clauses = await compileCriteria(cc, type, [criterion]);
-  const filter: Filter = { $and: [{ deleted: { $ne: true } }, ...clauses] };
+/** Ids of `type` matching the criterion; undefined when the criterion is unknown there (and so ignored). */
+async function innerIds(cc: CompileContext, type: string, criterion: Criterion): Promise<string[] | undefined> {
+  const clause = await compileOne(cc, type, criterion);
+  if (!clause) return undefined;
+  const filter: Filter = { $and: [{ deleted: { $ne: true } }, clause] };
   const ids: string[] = [];
   for await (const doc of cc.reader.find(type, filter, { limit: MAX_INNER_MATCHES + 1 })) ids.push(doc._id);
   if (ids.length > MAX_INNER_MATCHES) {
@@ -106,8 +108,11 @@ async function compileOne(cc: CompileContext, type: string, c: Criterion): Promi
       throw fail(400, 'invalid', `'${c.raw}': ${link.resourceType} has no reference parameter '${link.referenceParam}'`);
     }
     const inner: Criterion = { ...c, has: rest };
-    const clauses = await compileCriteria(cc, link.resourceType, [inner]);
-    const filter: Filter = { $and: [{ deleted: { $ne: true } }, ...clauses] };
+    // An unknown inner parameter makes the whole criterion unknown: ignored (or 400 when strict), never
+    // "every resource some ${link.resourceType} refers to".
+    const innerClause = await compileOne(cc, link.resourceType, inner);
+    if (!innerClause) return undefined;
+    const filter: Filter = { $and: [{ deleted: { $ne: true } }, innerClause] };
     const ids = new Set<string>();
     let seen = 0;
     for await (const doc of cc.reader.find(link.resourceType, filter, { limit: MAX_INNER_MATCHES + 1 })) {
@@ -132,9 +137,14 @@ async function compileOne(cc: CompileContext, type: string, c: Criterion): Promi
     }
     if (targets.length === 0) throw fail(400, 'invalid', `'${c.raw}': no target of '${link.code}' has a parameter '${nextCode}'`);
     const refs: string[] = [];
+    let known = false;
     for (const target of targets) {
-      for (const id of await innerIds(cc, target, { ...c, chain: rest })) refs.push(`${target}/${id}`);
+      const found = await innerIds(cc, target, { ...c, chain: rest });
+      if (!found) continue;
+      known = true;
+      for (const id of found) refs.push(`${target}/${id}`);
     }
+    if (!known) return undefined;
     return { [`idx.${link.code}`]: { $elemMatch: { r: { $in: refs } } } };
   }
   const values = splitOr(c.value);

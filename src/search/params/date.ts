@@ -70,7 +70,7 @@ export const dateUnit: ParamUnit = {
   },
   sortKey: (entries) => minKey(entries.map((e) => e.lo as number)),
   toCondition(value, _modifier, ctx) {
-    const { prefix, rest } = splitPrefix(value);
+    const { prefix, rest } = splitPrefix(value, ctx.param);
     const range = dateRange(rest);
     if (!range) throw fail(400, 'invalid', `'${value}' is not a valid date for parameter '${ctx.param}'`);
     return dateCondition(prefix, range, ctx.now);

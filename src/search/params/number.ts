@@ -57,7 +57,7 @@ export const numberUnit: ParamUnit = {
   },
   sortKey: (entries) => minKey(entries.map((e) => e.v as number)),
   toCondition(value, _modifier, ctx) {
-    const { prefix, rest } = splitPrefix(value);
+    const { prefix, rest } = splitPrefix(value, ctx.param);
     const { value: n, halfStep } = parseNumber(rest, ctx.param);
     return numberCondition(prefix, n, halfStep, ctx.now);
   },

@@ -39,7 +39,7 @@ export const quantityUnit: ParamUnit = {
     if (parts.length !== 1 && parts.length !== 3) {
       throw fail(400, 'invalid', `'${value}' is not a valid quantity for parameter '${ctx.param}'`);
     }
-    const { prefix, rest } = splitPrefix(parts[0]);
+    const { prefix, rest } = splitPrefix(parts[0], ctx.param);
     const { value: n, halfStep } = parseNumber(rest, ctx.param);
     const cond = numberCondition(prefix, n, halfStep, ctx.now);
     const [, system, code] = parts;
