@@ -22,7 +22,11 @@ import { createProgress } from './output/progress';
 const USAGE = `Usage:
   seed/cli.ts generate  [region options] [--out FILE|-] [--progress]
   seed/cli.ts load-http --base URL [--in FILE|-] [region options] [--token TOKEN] [--concurrency N] [--progress]
+  seed/cli.ts load      --data-dir DIR [--in FILE|-] [region options] [--trusted] [--progress]
   seed/cli.ts estimate  [region options]
+
+load writes straight into a hub's data directory (embedded store; or MongoDB when MONGODB_URI is set)
+with no server running; --trusted skips validation (for generated data only, e.g. benchmark regions).
 
 Region options:
   --preset NAME          demo (267 clinics, 500 residents, ~6.6k resources), bench-1m, tiny
@@ -51,6 +55,8 @@ const OPTIONS = {
   out: { type: 'string', short: 'o' },
   in: { type: 'string', short: 'i' },
   base: { type: 'string' },
+  'data-dir': { type: 'string' },
+  trusted: { type: 'boolean' },
   token: { type: 'string' },
   concurrency: { type: 'string' },
   progress: { type: 'boolean' },
@@ -147,6 +153,33 @@ async function loadHttpCommand(values: Values): Promise<void> {
   process.stderr.write(`loaded ${summary.bundles} bundles into ${values.base}: ${formatRate(summary.resources, summary.milliseconds)}${summary.retries ? `, ${summary.retries} retries` : ''}\n`);
 }
 
+async function loadCommand(values: Values): Promise<void> {
+  if (!values['data-dir'] && !process.env.MONGODB_URI) throw new Error('load needs --data-dir (or MONGODB_URI)');
+  const { createHub } = await import('../src/app');
+  const { loadConfig } = await import('../src/config');
+  const { createLogger } = await import('../src/logger');
+  const { loadBundlesDirect } = await import('./load/direct-loader');
+  const config = { ...loadConfig(), dataDir: values['data-dir'] ?? loadConfig().dataDir, demo: false };
+  const hub = await createHub({ config, log: createLogger('warn'), validate: values.trusted !== true });
+  try {
+    let bundles: AsyncIterable<Bundle> | Iterable<Bundle>;
+    let total = 0;
+    if (values.in !== undefined) {
+      bundles = readNdjsonBundles(values.in === '-' ? process.stdin : values.in);
+    } else {
+      const options = regionOptionsFromArgs(values);
+      total = estimateRegionSize(options).total;
+      bundles = generateRegion(options);
+    }
+    const progress = createProgress('load', total, progressWanted(values));
+    const summary = await loadBundlesDirect(hub, bundles, { concurrency: integer('concurrency', values.concurrency), onBundle: (b) => progress.add(b.entry?.length ?? 0) });
+    progress.stop();
+    process.stderr.write(`loaded ${summary.bundles} bundles into ${hub.engine.kind === 'embedded' ? config.dataDir : 'MongoDB'}: ${formatRate(summary.resources, summary.seconds * 1000)}\n`);
+  } finally {
+    await hub.close();
+  }
+}
+
 function estimateCommand(values: Values): void {
   const e = estimateRegionSize(regionOptionsFromArgs(values));
   process.stdout.write(`${JSON.stringify({ ...e, perResident: Math.round(e.perResident * 100) / 100 }, null, 2)}\n`);
@@ -165,6 +198,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'load-http':
       await loadHttpCommand(values);
+      return 0;
+    case 'load':
+      await loadCommand(values);
       return 0;
     case 'estimate':
       estimateCommand(values);

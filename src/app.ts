@@ -36,6 +36,8 @@ export interface HubOptions {
   readonly newId?: () => string;
   readonly log?: Logger;
   readonly engine?: StorageEngine;
+  /** Validate writes (default). Off only for trusted bulk imports of generated data (seed/cli.ts load --trusted). */
+  readonly validate?: boolean;
 }
 
 export interface Hub {
@@ -77,7 +79,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const services: FhirServices = {
     repo,
     search,
-    validator: createValidator({ requireHubProfiles: config.profilesRequired }),
+    validator: options.validate === false ? { validate: () => [] } : createValidator({ requireHubProfiles: config.profilesRequired }),
     supportedProfiles: profilesFor,
     limits: { maxBundleEntries: config.maxBundleEntries },
   };

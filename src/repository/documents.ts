@@ -47,7 +47,10 @@ export const historyId = (type: string, id: string, vid: number): string => `${t
 export const RESOURCE_INDEXES: readonly IndexSpec[] = [
   { name: 'ts', keys: { ts: 1 }, ordered: true },
   { name: 'comp', keys: { comp: 1 } },
-  { name: 'idx', keys: { 'idx.$**': 1 } },
+  // Index entry fields (src/search/params): n string, c token code, r/i/iv reference, lo/hi date, v number and
+  // quantity, u uri. Left out of the embedded index: e (exact string), t (token text), s (system), which
+  // queries always combine with an indexed field or use rarely.
+  { name: 'idx', keys: { 'idx.$**': 1 }, leaves: ['n', 'c', 'r', 'i', 'iv', 'lo', 'hi', 'v', 'u'] },
 ];
 
 export const HISTORY_INDEXES: readonly IndexSpec[] = [

@@ -36,6 +36,11 @@ export interface IndexSpec {
    * the index in order and stopping at the limit. MongoDB does this by itself; the embedded engine uses the hint.
    */
   readonly ordered?: boolean;
+  /**
+   * For a wildcard index: the leaf field names worth indexing (e.g. `c` of `idx.code.c`). An engine may
+   * leave other leaves out of the index — queries on them stay correct, only unindexed. MongoDB indexes all.
+   */
+  readonly leaves?: readonly string[];
 }
 
 export interface StoreReader {
@@ -46,6 +51,7 @@ export interface StoreReader {
   aggregate(collection: string, pipeline: readonly PipelineStage[]): AsyncIterable<Doc>;
 }
 
+/** Writers take ownership of the documents they are given: callers must not change a document after writing it. */
 export interface StoreWriter extends StoreReader {
   /** Inserts a new document; throws DuplicateKeyError when `_id` exists. */
   insert(collection: string, doc: Doc): Promise<void>;

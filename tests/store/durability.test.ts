@@ -1,7 +1,7 @@
 /** A write answered 2xx survives kill -9 of the process (embedded engine, default settings). */
 import fs from 'node:fs';
 import { tempDir } from '../helpers/hub';
-import { killHard, startHubProcess } from '../helpers/process';
+import { killHard, startHubProcess } from '../../scripts/lib/hub-process';
 
 const PORT = 20000 + (process.pid % 10000);
 

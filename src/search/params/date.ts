@@ -45,10 +45,12 @@ export function dateCondition(prefix: string, s: Range, now: number): { elem: Fi
       return { elem: { hi: { $gt: s.hi } } };
     case 'lt':
       return { elem: { lo: { $lt: s.lo } } };
+    // Both branches of ge imply hi >= s.lo (and of le, lo <= s.hi): stated outside the $or, the bound lets
+    // an index range answer a lone ge/le instead of a scan.
     case 'ge':
-      return { elem: { $or: [{ hi: { $gt: s.hi } }, within] } };
+      return { elem: { hi: { $gte: s.lo }, $or: [{ hi: { $gt: s.hi } }, within] } };
     case 'le':
-      return { elem: { $or: [{ lo: { $lt: s.lo } }, within] } };
+      return { elem: { lo: { $lte: s.hi }, $or: [{ lo: { $lt: s.lo } }, within] } };
     case 'sa':
       return { elem: { lo: { $gt: s.hi } } };
     case 'eb':

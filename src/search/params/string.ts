@@ -65,8 +65,9 @@ export const stringUnit: ParamUnit = {
   sortKey: (entries) => minKey(entries.map((e) => e.n as string)),
   toCondition(value, modifier, ctx) {
     if (value === '') throw fail(400, 'invalid', `parameter '${ctx.param}' needs a value`);
-    if (modifier === 'exact') return { elem: { e: value } };
     const n = normalizeText(value);
+    // `n` is implied by `e`; stated, it gives :exact the same index path as the default prefix search.
+    if (modifier === 'exact') return { elem: { n, e: value } };
     if (modifier === 'contains') return { elem: { n: { $regex: escapeRegex(n) } } };
     return { elem: { n: { $gte: n, $lt: n + PREFIX_END } } };
   },

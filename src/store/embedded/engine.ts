@@ -395,15 +395,15 @@ class EmbeddedWriter implements StoreWriter {
   }
   async insert(collection: string, doc: Doc): Promise<void> {
     if (this.engine.readInTx(collection, doc._id, this.overlay)) throw new DuplicateKeyError(collection, doc._id);
-    this.overlay.set(collection, doc._id, structuredClone(doc));
+    this.overlay.set(collection, doc._id, doc);
   }
   async put(collection: string, doc: Doc): Promise<void> {
-    this.overlay.set(collection, doc._id, structuredClone(doc));
+    this.overlay.set(collection, doc._id, doc);
   }
   async replaceIf(collection: string, doc: Doc, field: string, expected: unknown): Promise<boolean> {
     const current = this.engine.readInTx(collection, doc._id, this.overlay);
     const ok = expected === undefined ? current === undefined : current !== undefined && current[field] === expected;
-    if (ok) this.overlay.set(collection, doc._id, structuredClone(doc));
+    if (ok) this.overlay.set(collection, doc._id, doc);
     return ok;
   }
   async remove(collection: string, id: string): Promise<void> {

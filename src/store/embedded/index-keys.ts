@@ -15,8 +15,9 @@ export const MAX_INDEXED_STRING = 200;
 export interface IndexLayout {
   /** Exact dotted paths with a field index. */
   readonly fields: ReadonlySet<string>;
-  /** Prefixes with a wildcard index (`idx` for `idx.$**`). */
+  /** Prefixes with a wildcard index (`idx` for `idx.$**`), each with the leaf names it keeps (undefined: all). */
   readonly wildcards: readonly string[];
+  readonly wildcardLeaves: ReadonlyMap<string, ReadonlySet<string>>;
   /** Field indexes whose field every document has (IndexSpec.ordered): usable for ordered walks. */
   readonly ordered: ReadonlySet<string>;
 }
@@ -25,21 +26,25 @@ export function layoutOf(specs: readonly IndexSpec[]): IndexLayout {
   const fields = new Set<string>();
   const wildcards: string[] = [];
   const ordered = new Set<string>();
+  const wildcardLeaves = new Map<string, ReadonlySet<string>>();
   for (const spec of specs) {
     const first = Object.keys(spec.keys)[0];
     if (first === undefined) continue;
     if (first.endsWith('.$**')) {
       wildcards.push(first.slice(0, -4));
+      if (spec.leaves) wildcardLeaves.set(first.slice(0, -4), new Set(spec.leaves));
     } else {
       fields.add(first);
       if (spec.ordered && Object.keys(spec.keys).length === 1) ordered.add(first);
     }
   }
-  return { fields, wildcards, ordered };
+  return { fields, wildcards, wildcardLeaves, ordered };
 }
 
 export function isIndexedPath(layout: IndexLayout, path: string): boolean {
-  return layout.fields.has(path) || layout.wildcards.some((w) => path.startsWith(w + '.'));
+  if (layout.fields.has(path)) return true;
+  const leaf = path.slice(path.lastIndexOf('.') + 1);
+  return layout.wildcards.some((w) => path.startsWith(w + '.') && (layout.wildcardLeaves.get(w)?.has(leaf) ?? true));
 }
 
 export function toIndexValue(value: unknown): IndexValue | undefined {
@@ -55,33 +60,34 @@ export function toIndexValue(value: unknown): IndexValue | undefined {
   }
 }
 
-function collectScalars(value: unknown, path: string, out: Array<[string, IndexValue]>, deep: boolean): void {
+function collectScalars(value: unknown, path: string, out: Array<[string, IndexValue]>, deep: boolean, leaves?: ReadonlySet<string>, leaf?: string): void {
   if (Array.isArray(value)) {
-    for (const item of value) collectScalars(item, path, out, deep);
+    for (const item of value) collectScalars(item, path, out, deep, leaves, leaf);
     return;
   }
   if (value !== null && typeof value === 'object') {
     if (!deep) return;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      collectScalars(v, `${path}.${k}`, out, deep);
+      collectScalars(v, `${path}.${k}`, out, deep, leaves, k);
     }
     return;
   }
+  if (leaves && leaf !== undefined && !leaves.has(leaf)) return;
   const iv = toIndexValue(value);
   if (iv !== undefined) out.push([path, iv]);
 }
 
-function walk(value: unknown, parts: readonly string[], path: string, out: Array<[string, IndexValue]>, deep: boolean): void {
+function walk(value: unknown, parts: readonly string[], path: string, out: Array<[string, IndexValue]>, deep: boolean, leaves?: ReadonlySet<string>): void {
   if (parts.length === 0) {
-    collectScalars(value, path, out, deep);
+    collectScalars(value, path, out, deep, leaves);
     return;
   }
   if (Array.isArray(value)) {
-    for (const item of value) walk(item, parts, path, out, deep);
+    for (const item of value) walk(item, parts, path, out, deep, leaves);
     return;
   }
   if (value !== null && typeof value === 'object') {
-    walk((value as Record<string, unknown>)[parts[0]], parts.slice(1), path, out, deep);
+    walk((value as Record<string, unknown>)[parts[0]], parts.slice(1), path, out, deep, leaves);
   }
 }
 
@@ -92,7 +98,7 @@ export function indexEntries(doc: Doc, layout: IndexLayout): Array<[string, Inde
     walk(doc, field.split('.'), field, out, false);
   }
   for (const prefix of layout.wildcards) {
-    walk(doc, prefix.split('.'), prefix, out, true);
+    walk(doc, prefix.split('.'), prefix, out, true, layout.wildcardLeaves.get(prefix));
   }
   const seen = new Set<string>();
   return out.filter(([p, v]) => {

@@ -1,4 +1,4 @@
-/** Runs the hub as a real child process (for crash tests and benchmarks). */
+/** Runs the hub as a real child process (for the crash test and the benchmarks). */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -25,8 +25,8 @@ export async function waitFor(url: string, timeoutMs = 30000): Promise<void> {
   }
 }
 
-export async function startHubProcess(env: Record<string, string>, port: number): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+export async function startHubProcess(env: Record<string, string>, port: number, script = 'src/main.ts'): Promise<HubProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HUB_BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn', HUB_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +35,7 @@ export async function startHubProcess(env: Record<string, string>, port: number)
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   try {
-    await waitFor(`http://127.0.0.1:${port}/readyz`);
+    await waitFor(`http://127.0.0.1:${port}/readyz`, 600000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${String(error)}\n${out}`);
