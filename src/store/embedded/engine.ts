@@ -270,12 +270,41 @@ export class EmbeddedEngine implements StorageEngine {
       }
       return;
     }
+    if (sort.length === 1 && sort[0][0] === '_id' && plan.kind !== 'scan') {
+      // Sorted by id: order the candidate ids (read from the index, without loading documents), then load
+      // documents in that order only until the page is full.
+      const ids = [...this.candidateIds(collection, plan, overlay)].sort();
+      if (sort[0][1] === -1) ids.reverse();
+      let skipped = 0;
+      let taken = 0;
+      for (const id of ids) {
+        const doc = this.docAt(collection, id, overlay);
+        if (!doc || !test(doc)) continue;
+        if (skipped < skip) {
+          skipped++;
+          continue;
+        }
+        yield doc;
+        if (++taken >= limit) return;
+      }
+      return;
+    }
     const matches: Doc[] = [];
     for (const doc of this.candidates(collection, plan, overlay)) {
       if (test(doc)) matches.push(doc);
     }
     matches.sort(docComparator(sort));
     yield* matches.slice(skip, skip + limit);
+  }
+
+  /** Candidate ids of an index plan, overlaid writes included. */
+  private candidateIds(collection: string, plan: Plan, overlay: Overlay | undefined): Set<string> {
+    const ids = new Set<string>(plan.kind === 'ids' ? plan.ids : []);
+    if (plan.kind === 'ranges') {
+      for (const range of plan.ranges) for (const id of this.rangeIds(collection, range)) ids.add(id);
+    }
+    for (const id of overlay?.ids(collection) ?? []) ids.add(id);
+    return ids;
   }
 
   private countSync(collection: string, filter: Filter, limit: number | undefined, overlay: Overlay | undefined): number {
