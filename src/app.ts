@@ -26,6 +26,7 @@ import { Repository } from './repository/repository';
 import { CustomParameterObserver, loadStoredParameters } from './search/custom-parameters';
 import { SearchParamRegistry } from './search/registry';
 import { SearchService } from './search/service';
+import { EngineSnapshotStore } from './search/snapshots';
 import { createEngine } from './store';
 import type { StorageEngine } from './store/port';
 import { createValidator } from './validation/validator';
@@ -75,7 +76,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const custom = await loadStoredParameters(systemContext(), repo, registry);
   if (custom > 0) log.info({ custom }, 'custom search parameters loaded');
 
-  const search = new SearchService({ registry, defaultCount: config.searchDefaultCount, maxCount: config.searchMaxCount });
+  const snapshots = new EngineSnapshotStore(engine, now);
+  await snapshots.init();
+  const search = new SearchService({ registry, snapshots, defaultCount: config.searchDefaultCount, maxCount: config.searchMaxCount });
   const services: FhirServices = {
     repo,
     search,

@@ -17,6 +17,30 @@ export interface Cursor {
   readonly direction: 'next' | 'prev';
 }
 
+/** A position in a result snapshot (see snapshots.ts). */
+export interface SnapshotCursor {
+  readonly snapshot: string;
+  readonly offset: number;
+}
+
+export function encodeSnapshotCursor(c: SnapshotCursor): string {
+  return Buffer.from(JSON.stringify(['s', c.snapshot, c.offset])).toString('base64url');
+}
+
+/** The snapshot position in a cursor, or undefined when it is a keyset cursor. */
+export function snapshotCursorOf(text: string): SnapshotCursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString());
+    if (Array.isArray(value) && value[0] === 's') {
+      if (typeof value[1] === 'string' && Number.isInteger(value[2]) && value[2] >= 0) return { snapshot: value[1], offset: value[2] };
+      throw new Error('bad snapshot cursor');
+    }
+    return undefined;
+  } catch {
+    throw fail(400, 'invalid', 'the paging cursor (_cursor) is not valid for this search');
+  }
+}
+
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.direction === 'next' ? 'n' : 'p', cursor.id, ...cursor.values])).toString('base64url');
 }

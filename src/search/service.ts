@@ -16,12 +16,15 @@ import { compileCriteria } from './compile';
 import { includeResources } from './include';
 import type { SearchRequest } from './parse';
 import { parseSearch } from './parse';
-import { boundaryOf, decodeCursor, encodeCursor, keysetFilter, reverseSort } from './paging';
+import { boundaryOf, decodeCursor, encodeCursor, encodeSnapshotCursor, keysetFilter, reverseSort, snapshotCursorOf } from './paging';
+import type { SnapshotStore } from './snapshots';
+import { MAX_SNAPSHOT } from './snapshots';
 import type { SearchParamRegistry } from './registry';
 import { shapeResource } from './shape';
 
 export interface SearchOptions {
   readonly registry: SearchParamRegistry;
+  readonly snapshots: SnapshotStore;
   readonly defaultCount: number;
   readonly maxCount: number;
 }
@@ -37,6 +40,19 @@ export interface SearchCall {
 }
 
 const NOT_DELETED: Filter = { deleted: { $ne: true } };
+
+interface TypeQuery {
+  readonly type: string;
+  readonly filter: Filter;
+}
+
+interface Page {
+  readonly docs: Array<{ type: string; doc: Doc }>;
+  /** The exact number of matches, when this page's strategy knows it for free. */
+  readonly knownTotal?: number;
+  readonly next?: string;
+  readonly previous?: string;
+}
 
 export class SearchService {
   constructor(private readonly options: SearchOptions) {}
@@ -105,47 +121,23 @@ export class SearchService {
       types.map(async (type) => ({ type, filter: await this.filterFor(cc, type, req, call.compartment), sort: this.sortSpec(type, req, cc) })),
     );
     const sort = perType[0].sort;
-    const cursor = req.cursor ? decodeCursor(req.cursor, sort.length - 1) : undefined;
-    const walk = cursor?.direction === 'prev' ? reverseSort(sort) : sort;
+    const page = await this.page(reader, req, perType, sort, count);
 
-    // Page: count + 1 per type, merged in walk order.
-    let docs: Array<{ type: string; doc: Doc }> = [];
-    if (req.summary !== 'count' && count > 0) {
-      for (const { type, filter } of perType) {
-        const paged = cursor ? { $and: [filter, keysetFilter(walk, cursor.values, cursor.id)] } : filter;
-        for await (const doc of reader.find(type, paged, { sort: walk, limit: count + 1 })) docs.push({ type, doc });
-      }
-      const cmp = docComparator(walk);
-      docs.sort((a, b) => cmp(a.doc, b.doc) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-    }
-    const hasMoreInWalk = docs.length > count;
-    docs = docs.slice(0, count);
-    if (cursor?.direction === 'prev') docs.reverse();
-    const hasNext = cursor?.direction === 'prev' ? true : hasMoreInWalk;
-    const hasPrev = cursor?.direction === 'prev' ? hasMoreInWalk : cursor !== undefined;
-
-    // Total: exact when asked, or when the whole result fits on this first page.
-    let total: number | undefined;
+    // Total: exact when asked, or when known anyway (the result fits on this first page, or was snapshotted).
+    let total: number | undefined = page.knownTotal;
     const totalMode = req.summary === 'count' ? 'accurate' : req.total;
-    if (totalMode === 'accurate' || totalMode === 'estimate') {
+    if ((totalMode === 'accurate' || totalMode === 'estimate') && total === undefined) {
       total = 0;
       for (const { type, filter } of perType) total += await reader.count(type, filter);
-    } else if (totalMode === undefined && !cursor && !hasMoreInWalk && count > 0) {
-      total = docs.length;
+    } else if (totalMode === 'none') {
+      total = undefined;
     }
-
+    const docs = page.docs;
     const matches = docs.map(({ type, doc }) => ({ type, doc: doc as CurrentDoc }));
     const included = await includeResources(reader, this.options.registry, matches, req);
-    const keys = sort.slice(0, -1);
     const link: NonNullable<Bundle['link']> = [{ relation: 'self', url: pageUrl(call, req.cursor ? [['_cursor', req.cursor]] : []) }];
-    if (hasNext && docs.length > 0) {
-      const last = docs[docs.length - 1].doc;
-      link.push({ relation: 'next', url: pageUrl(call, [['_cursor', encodeCursor({ direction: 'next', id: last._id, values: boundaryOf(last, keys) })]]) });
-    }
-    if (hasPrev && docs.length > 0) {
-      const first = docs[0].doc;
-      link.push({ relation: 'previous', url: pageUrl(call, [['_cursor', encodeCursor({ direction: 'prev', id: first._id, values: boundaryOf(first, keys) })]]) });
-    }
+    if (page.next) link.push({ relation: 'next', url: pageUrl(call, [['_cursor', page.next]]) });
+    if (page.previous) link.push({ relation: 'previous', url: pageUrl(call, [['_cursor', page.previous]]) });
     const entry: BundleEntry[] = [
       ...matches.map(({ type, doc }) => this.entry(ctx, type, doc.res, 'match', req)),
       ...included.map(({ type, doc }) => this.entry(ctx, type, doc.res, 'include', req)),
@@ -158,6 +150,77 @@ export class SearchService {
       entry.push({ resource: oo, search: { mode: 'outcome' } });
     }
     return { resourceType: 'Bundle', type: 'searchset', ...(total !== undefined ? { total } : {}), link, entry };
+  }
+
+  /** One page of matches with the cursors of its neighbours: from a snapshot or by keyset (see paging.ts). */
+  private async page(reader: RepoReader, req: SearchRequest, perType: TypeQuery[], sort: SortSpec, count: number): Promise<Page> {
+    if (req.summary === 'count' || count === 0) return { docs: [] };
+    const snap = req.cursor ? snapshotCursorOf(req.cursor) : undefined;
+    if (snap) return this.snapshotPage(reader, await this.options.snapshots.load(snap.snapshot), snap.snapshot, snap.offset, count);
+    if (!req.cursor && sort.length > 1) {
+      // A sort on values that can change: snapshot the ordered matches so later pages stay stable.
+      const all = await this.fetch(reader, perType, sort, MAX_SNAPSHOT + 1);
+      if (all.length <= MAX_SNAPSHOT) {
+        const refs = all.map(({ type, doc }) => `${type}/${doc._id}`);
+        const id = refs.length > count ? await this.options.snapshots.save(refs) : '';
+        return { ...(await this.snapshotPage(reader, refs, id, 0, count)), knownTotal: refs.length };
+      }
+    }
+    return this.keysetPage(reader, req, perType, sort, count);
+  }
+
+  private async snapshotPage(reader: RepoReader, refs: readonly string[], id: string, offset: number, count: number): Promise<Page> {
+    const slice = refs.slice(offset, offset + count);
+    const byType = new Map<string, string[]>();
+    for (const ref of slice) {
+      const [type, rid] = ref.split('/');
+      byType.set(type, [...(byType.get(type) ?? []), rid]);
+    }
+    const found = new Map<string, Doc>();
+    for (const [type, ids] of byType) {
+      for await (const doc of reader.find(type, { _id: { $in: ids }, deleted: { $ne: true } })) found.set(`${type}/${doc._id}`, doc);
+    }
+    const docs = slice.flatMap((ref) => {
+      const doc = found.get(ref);
+      return doc ? [{ type: ref.split('/')[0], doc }] : [];
+    });
+    return {
+      docs,
+      next: offset + count < refs.length ? encodeSnapshotCursor({ snapshot: id, offset: offset + count }) : undefined,
+      previous: offset > 0 ? encodeSnapshotCursor({ snapshot: id, offset: Math.max(0, offset - count) }) : undefined,
+    };
+  }
+
+  /** Matches of every type in `walk` order, at most `limit` (merged across types for system search). */
+  private async fetch(reader: RepoReader, perType: TypeQuery[], walk: SortSpec, limit: number, after?: Filter): Promise<Array<{ type: string; doc: Doc }>> {
+    const docs: Array<{ type: string; doc: Doc }> = [];
+    for (const { type, filter } of perType) {
+      const paged = after ? { $and: [filter, after] } : filter;
+      for await (const doc of reader.find(type, paged, { sort: walk, limit })) docs.push({ type, doc });
+    }
+    const cmp = docComparator(walk);
+    docs.sort((a, b) => cmp(a.doc, b.doc) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    return docs.slice(0, limit);
+  }
+
+  private async keysetPage(reader: RepoReader, req: SearchRequest, perType: TypeQuery[], sort: SortSpec, count: number): Promise<Page> {
+    const cursor = req.cursor ? decodeCursor(req.cursor, sort.length - 1) : undefined;
+    const walk = cursor?.direction === 'prev' ? reverseSort(sort) : sort;
+    let docs = await this.fetch(reader, perType, walk, count + 1, cursor ? keysetFilter(walk, cursor.values, cursor.id) : undefined);
+    const hasMoreInWalk = docs.length > count;
+    docs = docs.slice(0, count);
+    if (cursor?.direction === 'prev') docs.reverse();
+    const hasNext = cursor?.direction === 'prev' ? true : hasMoreInWalk;
+    const hasPrev = cursor?.direction === 'prev' ? hasMoreInWalk : cursor !== undefined;
+    const keys = sort.slice(0, -1);
+    const first = docs[0]?.doc;
+    const last = docs[docs.length - 1]?.doc;
+    return {
+      docs,
+      knownTotal: !cursor && !hasMoreInWalk ? docs.length : undefined,
+      next: hasNext && last ? encodeCursor({ direction: 'next', id: last._id, values: boundaryOf(last, keys) }) : undefined,
+      previous: hasPrev && first ? encodeCursor({ direction: 'prev', id: first._id, values: boundaryOf(first, keys) }) : undefined,
+    };
   }
 
   private entry(ctx: RequestContext, type: string, resource: Resource | undefined, mode: 'match' | 'include', req: SearchRequest): BundleEntry {

@@ -123,3 +123,26 @@ describe('paging while other clients write', () => {
     },
   );
 });
+
+describe('paging sorted on values that change between pages', () => {
+  it('_sort=-_lastUpdated: updated resources keep their place; none repeats, none is skipped', async () => {
+    const tag = 'moving';
+    const existing: Array<Patient & { id: string }> = [];
+    for (let i = 0; i < 24; i++) existing.push(await create<Patient>(t, { resourceType: 'Patient', name: [{ family: tag, given: [`M${i}`] }] }));
+    const { seen, pages } = await walk(`Patient?family=${tag}&_count=5&_sort=-_lastUpdated`, async (page) => {
+      // Updating resources moves their _lastUpdated to the front of the sort order.
+      for (const p of existing.slice(page * 3, page * 3 + 3)) await put(t, { ...p, gender: 'female' });
+      await create<Patient>(t, { resourceType: 'Patient', name: [{ family: tag, given: ['late'] }] });
+    });
+    expect(pages).toBe(5);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(existing.map((p) => p.id).sort());
+  });
+
+  it('a snapshot page link expires with 410 rather than answering wrongly', async () => {
+    const bogus = Buffer.from(JSON.stringify(['s', 'no-such-snapshot', 5])).toString('base64url');
+    const res = await t.api.get('/fhir/Patient').query({ family: 'moving', _sort: '-_lastUpdated', _cursor: bogus });
+    expect(res.status).toBe(410);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+  });
+});
