@@ -4,7 +4,10 @@
  */
 class SummaryReporter {
   onRunComplete(_contexts, results) {
-    process.stderr.write(`Tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`);
+    // At exit, so that it comes after jest's own summary.
+    process.once('exit', () => {
+      process.stderr.write(`Tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`);
+    });
   }
 }
 module.exports = SummaryReporter;
