@@ -21,6 +21,7 @@ import { FhirRouter } from './fhir/router';
 import type { FhirServices } from './fhir/services';
 import { resourceTypes } from './fhir/resource-types';
 import { createHttpApp } from './http/app';
+import type { AccessPolicy } from './repository/access';
 import { ALLOW_ALL } from './repository/access';
 import { Repository } from './repository/repository';
 import { CustomParameterObserver, loadStoredParameters } from './search/custom-parameters';
@@ -37,6 +38,8 @@ export interface HubOptions {
   readonly newId?: () => string;
   readonly log?: Logger;
   readonly engine?: StorageEngine;
+  /** Who may see what (default: everything). The access-control stage plugs its per-organization policy in here. */
+  readonly access?: AccessPolicy;
   /** Validate writes (default). Off only for trusted bulk imports of generated data (seed/cli.ts load --trusted). */
   readonly validate?: boolean;
 }
@@ -70,7 +73,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ...(readR4SearchParameters().entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])),
     ...guide.searchParameters,
   ]);
-  const repo = new Repository({ engine, registry, access: ALLOW_ALL, newId: options.newId ?? randomUUID });
+  const repo = new Repository({ engine, registry, access: options.access ?? ALLOW_ALL, newId: options.newId ?? randomUUID });
   await repo.ensureIndexes(resourceTypes());
   const systemContext = (): RequestContext => ({ requestId: `system-${randomUUID()}`, identity: SYSTEM, now, log, baseUrl: config.baseUrl });
   const custom = await loadStoredParameters(systemContext(), repo, registry);

@@ -25,6 +25,8 @@ export interface FhirResponse {
   readonly location?: string;
   readonly etag?: string;
   readonly lastModified?: string;
+  /** The version's meta.lastUpdated (ISO 8601, with milliseconds), for Bundle entry responses. */
+  readonly lastUpdated?: string;
 }
 
 /** `Prefer` header directives (RFC 7240): return=, handling=, respond-async. */

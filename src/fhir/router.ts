@@ -3,9 +3,8 @@
  * (http.html's URL patterns), runs it, applies `Prefer: return=`, and reports it to the observers.
  * Every route the server answers is in ROUTES, which the CapabilityStatement reads.
  */
-import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context';
-import { COMPARTMENT_TYPES } from '../search/compartments';
+import { COMPARTMENT_TYPES, patientCompartmentTypes } from '../search/compartments';
 import { capabilityStatement } from './capabilities';
 import { create } from './interactions/create';
 import { conditionalRemove, remove } from './interactions/delete';
@@ -17,7 +16,8 @@ import type { InteractionObserver } from './observers';
 import type { OperationRegistry, OperationTarget } from './operations';
 import { fail, statusOf } from './outcomes';
 import type { FhirRequest, FhirResponse, HttpMethod } from './request';
-import { preference, queryString } from './request';
+import { queryString } from './request';
+import { applyReturnPreference } from './prefer';
 import { isConcreteResourceType } from './resource-types';
 import type { FhirServices } from './services';
 import { patch, conditionalPatch } from './interactions/patch';
@@ -163,7 +163,8 @@ export class FhirRouter {
       if (c === '_history') return m === 'GET' ? r('history-instance', (ctx) => history(ctx, s, req, { resourceType: a, id: b })) : undefined;
       if (c.startsWith('$')) return this.operationRoute(req, c, { level: 'instance', resourceType: a, id: b }, s);
       if ((COMPARTMENT_TYPES as readonly string[]).includes(a) && (isConcreteResourceType(c) || c === '*') && m === 'GET') {
-        return r('search-type', (ctx) => search(ctx, s, req, { types: [c], compartment: { type: a, id: b }, path: `${a}/${b}/${c}` }));
+        const types = c === '*' ? patientCompartmentTypes() : [c];
+        return r('search-type', (ctx) => search(ctx, s, req, { types, compartment: { type: a, id: b }, path: `${a}/${b}/${c}` }));
       }
       return undefined;
     }
@@ -182,18 +183,3 @@ export class FhirRouter {
     return { interaction: `operation:${op.name}`, handler: (ctx) => op.handle(ctx, services, req, target) };
   }
 }
-
-/** `Prefer: return=minimal | representation | OperationOutcome` on writes (http.html#ops). */
-export function applyReturnPreference(req: FhirRequest, response: FhirResponse): FhirResponse {
-  const want = preference(req, 'return');
-  if (want === 'minimal') return { ...response, body: undefined };
-  if (want === 'OperationOutcome') {
-    const oo: OperationOutcome = {
-      resourceType: 'OperationOutcome',
-      issue: [{ severity: 'information', code: 'informational', details: { text: `${response.status === 201 ? 'created' : 'updated'} ${response.body?.resourceType ?? ''}/${response.body?.id ?? ''}` } }],
-    };
-    return { ...response, body: oo };
-  }
-  return response;
-}
-

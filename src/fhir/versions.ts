@@ -15,6 +15,7 @@ export function versionResponse(ctx: RequestContext, v: Version, status: number,
     body: v.resource,
     etag: etagOf(v.vid),
     lastModified: new Date(v.ts).toUTCString(),
+    lastUpdated: new Date(v.ts).toISOString(),
     location: withLocation ? versionUrl(ctx, v) : undefined,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * How resources are stored (docs/architecture.md#storage):
  * - one collection per resource type holds the current version of each resource, `_id` = logical id:
- *   `{ _id, vid, ts, deleted?, res, idx, srt, comp }` (vid: version number, ts: lastUpdated in ms,
- *   idx/srt/comp: search index entries, sort keys and patient compartments; a deleted resource keeps a
+ *   `{ _id, vid, ts, deleted?, res, idx, srt, srd, comp }` (vid: version number, ts: lastUpdated in ms,
+ *   idx/srt/srd/comp: search index entries, ascending and descending sort keys and patient compartments; a deleted resource keeps a
  *   tombstone with `deleted: true` and no content);
  * - the `history` collection holds every version: `{ _id: 'Type/id/vid', rid, t, id, vid, ts, m, deleted?, res? }`.
  */
@@ -21,6 +21,7 @@ export interface CurrentDoc {
   res?: Resource;
   idx?: ResourceIndex['idx'];
   srt?: ResourceIndex['srt'];
+  srd?: ResourceIndex['srd'];
   comp?: string[];
   [field: string]: unknown;
 }

@@ -10,7 +10,7 @@ import type { RequestContext } from '../context';
 import { fail } from '../fhir/outcomes';
 import { indexResource } from '../search/indexer';
 import type { SearchParamRegistry } from '../search/registry';
-import type { Doc, Filter, FindOptions, StorageEngine, StoreReader, StoreWriter } from '../store/port';
+import type { Doc, Filter, FindOptions, PipelineStage, StorageEngine, StoreReader, StoreWriter } from '../store/port';
 import type { AccessPolicy } from './access';
 import type { CurrentDoc, HistoryDoc, HistoryMethod } from './documents';
 import { HISTORY, HISTORY_INDEXES, historyId, LOCKS, RESOURCE_INDEXES } from './documents';
@@ -130,6 +130,12 @@ export class RepoReader {
     return this.store.count(resourceType, this.scoped(resourceType, filter), limit);
   }
 
+  /** An aggregation pipeline over current documents of one type; the access scope is its first stage. */
+  aggregate(resourceType: string, pipeline: readonly PipelineStage[]): AsyncIterable<Doc> {
+    const scope = this.scoped(resourceType, { deleted: { $ne: true } });
+    return this.store.aggregate(resourceType, [{ $match: scope }, ...pipeline]);
+  }
+
   /**
    * History entries, newest first, for an instance, a type or the whole system. Paging is by cursor (the
    * last entry's position), so entries written meanwhile never shift later pages.
@@ -235,7 +241,7 @@ export class RepoWriter extends RepoReader {
       };
       const lastUpdated = Date.parse(stored.meta?.lastUpdated ?? '');
       const index = indexResource(stored, this.deps.registry, { baseUrl: this.ctx.baseUrl });
-      const doc: CurrentDoc = { _id: id, vid, ts: lastUpdated, res: stored, idx: index.idx, srt: index.srt, comp: index.comp };
+      const doc: CurrentDoc = { _id: id, vid, ts: lastUpdated, res: stored, idx: index.idx, srt: index.srt, srd: index.srd, comp: index.comp };
       if (!(await this.tx.replaceIf(type, doc, 'vid', existing?.vid))) continue;
       const history: HistoryDoc = { _id: historyId(type, id, vid), rid: `${type}/${id}`, t: type, id, vid, ts: lastUpdated, m: options.method, res: stored };
       await this.tx.insert(HISTORY, history);

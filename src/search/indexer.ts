@@ -16,7 +16,10 @@ export type IndexEntries = Record<string, unknown[]>;
 
 export interface ResourceIndex {
   readonly idx: IndexEntries;
+  /** Ascending sort keys (smallest value) per parameter. */
   readonly srt: Record<string, string | number>;
+  /** Descending sort keys (largest value) per parameter. */
+  readonly srd: Record<string, string | number>;
   readonly comp: string[];
 }
 
@@ -57,6 +60,7 @@ function compositeEntries(def: SearchParamDef, values: TypedValue[], ctx: Extrac
 export function indexResource(resource: Resource, registry: SearchParamRegistry, ctx: ExtractContext): ResourceIndex {
   const idx: IndexEntries = {};
   const srt: Record<string, string | number> = {};
+  const srd: Record<string, string | number> = {};
   // FHIRPath resolve() types a reference by its first path segment, so `subject.where(resolve() is Patient)`
   // (the `patient` parameters) would drop `http://base/Patient/1`: this server's absolute URLs are made relative.
   const input = [toTypedValue(localReferences(resource, ctx.baseUrl) as Resource)];
@@ -74,8 +78,10 @@ export function indexResource(resource: Resource, registry: SearchParamRegistry,
     idx[code] = entries;
     const key = def.unit.sortKey(entries);
     if (key !== undefined) srt[code] = key;
+    const desc = def.unit.sortKeyDesc(entries);
+    if (desc !== undefined) srd[code] = desc;
   }
-  return { idx, srt, comp: compartmentsOf(resource, idx) };
+  return { idx, srt, srd, comp: compartmentsOf(resource, idx) };
 }
 
 function compartmentsOf(resource: Resource, idx: IndexEntries): string[] {

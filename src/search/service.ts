@@ -73,7 +73,7 @@ export class SearchService {
       const dir = descending ? -1 : 1;
       if (code === '_id') break;
       if (code === '_lastUpdated') spec.push(['ts', dir]);
-      else if (this.options.registry.get(type, code)) spec.push([`srt.${code}`, dir]);
+      else if (this.options.registry.get(type, code)) spec.push([descending ? `srd.${code}` : `srt.${code}`, dir]);
       else {
         const message = `unknown sort parameter '${code}' for ${type}`;
         if (cc.strict) throw fail(400, 'not-supported', message);
@@ -109,7 +109,8 @@ export class SearchService {
 
   async search(ctx: RequestContext, reader: RepoReader, call: SearchCall): Promise<Bundle> {
     const req = parseSearch(call.query);
-    const types = req.types && call.types.length === 0 ? req.types : call.types;
+    // _type picks the types of a system search, or narrows a multi-type one (`/Patient/{id}/*`).
+    const types = req.types ? (call.types.length === 0 ? req.types : call.types.filter((t) => req.types?.includes(t))) : call.types;
     if (types.length === 0) throw fail(400, 'invalid', 'a system-level search needs _type');
     const cc = this.compileContext(reader, call.strict);
     for (const name of req.unsupported) {

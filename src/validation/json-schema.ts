@@ -8,6 +8,7 @@ import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
+import { dateRange } from '../search/dates';
 
 const SCHEMA_ID = 'http://hl7.org/fhir/json-schema/4.0';
 
@@ -20,13 +21,19 @@ function instance(): Ajv {
     const { id: _id, oneOf: _oneOf, discriminator: _d, ...rest } = schema;
     // Contained resources are validated on their own (by type) by the StructureDefinition validator;
     // integer64 is an R5 type that @medplum's copy of the schema references.
+    // The schema's regexes accept impossible dates such as 1990-02-30; a format checks the calendar too.
+    const calendar = (name: string): Record<string, unknown> => ({ ...(rest.definitions[name] as Record<string, unknown>), format: 'fhir-calendar' });
     const definitions = {
       ...rest.definitions,
+      date: calendar('date'),
+      dateTime: calendar('dateTime'),
+      instant: calendar('instant'),
       Resource: { type: 'object', required: ['resourceType'], properties: { resourceType: { type: 'string' } } },
       integer64: { type: 'string', pattern: '^-?([0]|([1-9][0-9]*))$' },
     };
     ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     ajv.addMetaSchema(draft06);
+    ajv.addFormat('fhir-calendar', { type: 'string', validate: (value: string) => dateRange(value) !== undefined });
     ajv.addSchema({ ...rest, definitions, $id: SCHEMA_ID });
   }
   return ajv;
@@ -60,6 +67,8 @@ function toIssue(resourceType: string, error: ErrorObject): OperationOutcomeIssu
     text = `unknown element "${prop}"`;
   } else if (error.keyword === 'enum') {
     text = `value must be one of: ${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).join(', ')}`;
+  } else if (error.keyword === 'format') {
+    text = 'value is not a valid calendar date or time';
   } else if (error.keyword === 'pattern') {
     text = `value does not have the format of its FHIR type (${(error.params as { pattern?: string }).pattern ?? ''})`;
   }
@@ -76,5 +85,12 @@ export function validateJsonSchema(resource: { resourceType: string }): Operatio
   const type = resource.resourceType;
   const data: unknown = resource;
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((e) => toIssue(type, e));
+  // One issue per element: a value failing both its pattern and its calendar check is reported once.
+  const seen = new Set<string>();
+  return (validate.errors ?? []).map((e) => toIssue(type, e)).filter((i) => {
+    const key = `${i.expression?.[0] ?? ''}|${i.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -32,6 +32,9 @@ describe('transaction', () => {
     expect(pat.response.status).toBe('201 Created');
     expect(pat.response.location).toMatch(/^Patient\/[^/]+\/_history\/1$/);
     expect(enc.resource.subject.reference).toBe(`Patient/${pat.resource.id}`);
+    expect(pat.response.lastModified).toBe(pat.resource.meta.lastUpdated);
+    const history = await t.api.get(`/fhir/Patient/${pat.resource.id}/_history`);
+    expect(history.body.entry[0].request).toEqual({ method: 'POST', url: 'Patient' });
     expect(search.response.status).toBe('200 OK');
     expect(search.resource.total).toBe(1);
   });
@@ -98,6 +101,10 @@ describe('transaction', () => {
     expect(retry.status).toBe(200);
     expect(retry.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['200 OK', '200 OK']);
     expect(retry.body.entry[0].resource.id).toBe(first.body.entry[0].resource.id);
+    expect(retry.body.entry[0].response.location).toBe(first.body.entry[0].response.location);
+    const minimal = await t.api.post('/fhir').set('Content-Type', FHIR_JSON).set('Prefer', 'return=minimal').send(upload);
+    expect(minimal.body.entry.map((e: { resource?: unknown }) => e.resource)).toEqual([undefined, undefined]);
+    expect(minimal.body.entry[0].response.location).toBe(first.body.entry[0].response.location);
     expect(await countOf('Patient?identifier=urn:retry|p1')).toBe(1);
     expect(await countOf('Observation?identifier=urn:retry|o1')).toBe(1);
     const pid = first.body.entry[0].resource.id;
@@ -121,7 +128,11 @@ describe('transaction', () => {
     expect(res.body.entry[0].response.status).toBe('204 No Content');
     expect(res.body.entry[1].response.status).toBe('200 OK');
     expect((await t.api.get(`/fhir/Patient/${a.id}`)).status).toBe(410);
-    expect((await t.api.get(`/fhir/Patient/${b.id}`)).body.gender).toBe('female');
+    const patched = (await t.api.get(`/fhir/Patient/${b.id}`)).body;
+    expect(patched.gender).toBe('female');
+    expect(res.body.entry[1].response.lastModified).toBe(patched.meta.lastUpdated);
+    const history = await t.api.get(`/fhir/Patient/${b.id}/_history`);
+    expect(history.body.entry.map((e: { request: { method: string } }) => e.request.method)).toEqual(['PATCH', 'POST']);
   });
 
   it('enforces the entry limit with 413 and rejects other Bundle types', async () => {

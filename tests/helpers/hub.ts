@@ -8,6 +8,7 @@ import { createHub } from '../../src/app';
 import type { HubConfig } from '../../src/config';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import type { AccessPolicy } from '../../src/repository/access';
 
 export const BASE = 'http://hub.test/fhir';
 export const FHIR_JSON = 'application/fhir+json';
@@ -23,10 +24,10 @@ export function tempDir(prefix = 'hub-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestHub(overrides: Partial<HubConfig> = {}, options: { now?: () => Date } = {}): Promise<TestHub> {
+export async function startTestHub(overrides: Partial<HubConfig> = {}, options: { now?: () => Date; access?: AccessPolicy } = {}): Promise<TestHub> {
   const dataDir = overrides.dataDir ?? tempDir();
   const config: HubConfig = { ...loadConfig({}), baseUrl: BASE, dataDir, demo: false, logLevel: 'silent', fsync: false, ...overrides };
-  const hub = await createHub({ config, log: createLogger('silent'), now: options.now });
+  const hub = await createHub({ config, log: createLogger('silent'), now: options.now, access: options.access });
   return {
     hub,
     api: supertest.agent(hub.app),

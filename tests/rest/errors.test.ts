@@ -76,6 +76,13 @@ describe('errors are OperationOutcomes with the right status', () => {
     expect(search.body.entry ?? []).toHaveLength(0);
   });
 
+  it('impossible calendar dates are rejected, not only malformed ones', async () => {
+    const res = await t.api.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(patient('王', ['二'], { birthDate: '1990-02-30' }));
+    expect(res.status).toBe(400);
+    expect(res.body.issue.map((i: { expression?: string[] }) => i.expression?.[0])).toContain('Patient.birthDate');
+    expect((await t.api.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(patient('王', ['二'], { birthDate: '1992-02-29' }))).status).toBe(201);
+  });
+
   it('cardinality errors from the StructureDefinitions are reported', async () => {
     const res = await t.api.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send({ resourceType: 'Observation', status: 'final' });
     expect(res.status).toBe(400);

@@ -245,3 +245,34 @@ describe('_summary and _elements', () => {
     expect(read.body.contact).toBeDefined();
   });
 });
+
+describe('sorting resources with several values', () => {
+  it('ascending sorts by the smallest value, descending by the largest', async () => {
+    const wide = (await create(t, { resourceType: 'Practitioner', name: [{ family: 'Multi', given: ['Amy', 'Zed'] }] })).id;
+    const narrow = (await create(t, { resourceType: 'Practitioner', name: [{ family: 'Multi', given: ['Mike'] }] })).id;
+    const order = async (path: string): Promise<string[]> => ((await search(t, path)).entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource?.id ?? '');
+    expect(await order('Practitioner?family=Multi&_sort=given')).toEqual([wide, narrow]);
+    expect(await order('Practitioner?family=Multi&_sort=-given')).toEqual([wide, narrow]);
+    expect(await order('Practitioner?family=Multi&_sort=-family,given')).toEqual([wide, narrow]);
+  });
+});
+
+describe('compartment search across types', () => {
+  it('/Patient/{id}/* returns everything in the patient compartment, narrowed by _type', async () => {
+    const all = await search(t, `Patient/${id.p1}/*`);
+    const found = byMode(all, 'match');
+    expect(found).toEqual(expect.arrayContaining([`Observation/${id.o1}`, `Patient/${id.p1}`]));
+    expect(found).not.toContain(`Observation/${id.o2}`);
+    expect(byMode(await search(t, `Patient/${id.p1}/*?_type=Observation`), 'match')).toEqual([`Observation/${id.o1}`]);
+  });
+});
+
+describe('parameters FHIR defines but the hub does not implement', () => {
+  it('Location near is ignored and reported by default, refused under handling=strict', async () => {
+    const lenient = await search(t, 'Location?near=39.1|117.2|10|km');
+    const outcome = (lenient.entry ?? []).find((e) => e.search?.mode === 'outcome');
+    expect(JSON.stringify(outcome?.resource)).toMatch(/near/);
+    const strict = await t.api.get('/fhir/Location').query({ near: '39.1|117.2|10|km' }).set('Prefer', 'handling=strict');
+    expect(strict.status).toBe(400);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { EmbeddedEngine } from '../../src/store/embedded/engine';
-import { MongoEngine } from '../../src/store/mongo/engine';
+import { databaseInUri, MongoEngine } from '../../src/store/mongo/engine';
 import type { Doc, StorageEngine } from '../../src/store/port';
 import { DuplicateKeyError, toArray } from '../../src/store/port';
 import { tempDir } from '../helpers/hub';
@@ -172,6 +172,25 @@ describe.each(cases)('storage contract on $name', (c) => {
       }),
     );
     expect((await engine.get('things', 'counter'))?.n).toBe(25);
+  });
+});
+
+describe('engine configuration', () => {
+  it('opens an embedded store in a directory whose name has a dot', async () => {
+    const dir = tempDir('hub.dotted.');
+    const engine = new EmbeddedEngine({ path: dir, fsync: false });
+    await engine.open();
+    await engine.transaction((tx) => tx.insert('things', { _id: 'a' }));
+    expect((await engine.get('things', 'a'))?._id).toBe('a');
+    await engine.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the MongoDB database from the URI, else defaults to hub', () => {
+    expect(databaseInUri('mongodb://db1:27017,db2:27017/region?replicaSet=rs0')).toBe('region');
+    expect(databaseInUri('mongodb+srv://user:pw@cluster.example/tianjin')).toBe('tianjin');
+    expect(databaseInUri('mongodb://localhost:27017')).toBeUndefined();
+    expect(databaseInUri('mongodb://localhost:27017/?replicaSet=rs0')).toBeUndefined();
   });
 });
 

@@ -17,6 +17,9 @@ import { isConcreteResourceType } from '../resource-types';
 import type { ReferenceResolver } from './references';
 import { resolveReferences } from './references';
 import { Repository } from '../../repository/repository';
+import { applyReturnPreference } from '../prefer';
+import { versionResponse } from '../versions';
+import { assertValid, withoutServerMeta } from './body';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -94,7 +97,7 @@ function responseEntry(ctx: RequestContext, res: FhirResponse): BundleEntry {
       status: `${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trim(),
       ...(res.location ? { location: res.location.startsWith(ctx.baseUrl + '/') ? res.location.slice(ctx.baseUrl.length + 1) : res.location } : {}),
       ...(res.etag ? { etag: res.etag } : {}),
-      ...(res.lastModified ? { lastModified: new Date(res.lastModified).toISOString() } : {}),
+      ...(res.lastUpdated ? { lastModified: res.lastUpdated } : res.lastModified ? { lastModified: new Date(res.lastModified).toISOString() } : {}),
     },
   };
 }
@@ -165,6 +168,7 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
       if (p.request.method === 'POST' && p.req.path.length === 1 && isConcreteResourceType(type)) {
         let id = writer.newId();
         if (p.request.ifNoneExist) {
+          await writer.lock(`ifNoneExist:${type}?${p.request.ifNoneExist}`);
           const matches = await services.search.matchConditional(writer, type, p.request.ifNoneExist, 2);
           if (matches.length > 1) throw fail(412, 'multiple-matches', `entry ${p.index}: If-None-Exist '${p.request.ifNoneExist}' matches more than one ${type}`);
           if (matches.length === 1) id = matches[0].id;
@@ -187,7 +191,7 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
       try {
         if (p.req.body && typeof p.req.body === 'object' && !Array.isArray(p.req.body)) await resolveReferences(resolver, p.req.body as Resource);
         const id = plannedIds.get(p.index);
-        const res = id !== undefined ? await createWithId(ctx, scoped, router, p, id) : await router.run(ctx, p.req, scoped);
+        const res = id !== undefined ? await createWithId(ctx, scoped, p, id) : await router.run(ctx, p.req, scoped);
         if (res.status >= 400) throw fail(res.status, 'processing', `entry ${p.index} failed`);
         responses.set(p.index, res);
       } catch (error) {
@@ -220,14 +224,14 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
 }
 
 /** A transaction POST whose id was planned (or whose If-None-Exist matched): create it, or answer 200 with the match. */
-async function createWithId(ctx: RequestContext, services: FhirServices, router: FhirRouter, p: PreparedEntry, id: string): Promise<FhirResponse> {
+async function createWithId(ctx: RequestContext, services: FhirServices, p: PreparedEntry, id: string): Promise<FhirResponse> {
   const [type] = p.req.path;
   const existing = await services.repo.reader(ctx).currentVersion(type, id);
-  if (existing && !existing.deleted) {
-    return router.run(ctx, { ...p.req, method: 'GET', path: [type, id], headers: {}, body: undefined }, services).then((r) => ({ ...r, status: 200 }));
-  }
+  if (existing && !existing.deleted) return applyReturnPreference(p.req, versionResponse(ctx, existing, 200, true));
   const body = p.req.body as Resource | undefined;
   if (!body || body.resourceType !== type) throw fail(400, 'invalid', `entry ${p.index}: the resource must be a ${type}`);
-  const res = await router.run(ctx, { ...p.req, method: 'PUT', path: [type, id], headers: { prefer: p.req.headers['prefer'] }, body: { ...body, id } }, services);
-  return { ...res, status: 201 };
+  const candidate = { ...withoutServerMeta(body), id };
+  assertValid(services, candidate);
+  const { version } = await services.repo.write(ctx, (w) => w.put(candidate, { method: 'POST', mustNotExist: true }));
+  return applyReturnPreference(p.req, versionResponse(ctx, version, 201, true));
 }

@@ -50,7 +50,7 @@ export async function patch(ctx: RequestContext, services: FhirServices, req: Fh
     }
     const patched = checkPatched(type, id, apply(current.resource as Resource));
     assertValid(services, patched);
-    return writeUpdate(ctx, w, patched, current.vid);
+    return writeUpdate(ctx, w, patched, current.vid, 'PATCH');
   });
 }
 

@@ -16,8 +16,14 @@ export function ifMatchVersion(req: FhirRequest): number | undefined {
 }
 
 /** Writes `resource` as the next version; 201 when it had no live version, else 200. */
-export async function writeUpdate(ctx: RequestContext, w: RepoWriter, resource: Resource, expectVid: number | undefined): Promise<FhirResponse> {
-  const { version, created } = await w.put(resource, { method: 'PUT', expectVid });
+export async function writeUpdate(
+  ctx: RequestContext,
+  w: RepoWriter,
+  resource: Resource,
+  expectVid: number | undefined,
+  method: 'PUT' | 'PATCH' = 'PUT',
+): Promise<FhirResponse> {
+  const { version, created } = await w.put(resource, { method, expectVid });
   return versionResponse(ctx, version, created ? 201 : 200, created);
 }
 

@@ -26,7 +26,7 @@ export async function reindexType(ctx: RequestContext, repo: Repository, type: s
       for (const doc of docs) {
         const index = indexResource(doc.res as Resource, repo.registry, { baseUrl: ctx.baseUrl });
         // Only the index changes; the version stays (a reindex is not a new version of the resource).
-        await tx.replaceIf(type, { ...doc, idx: index.idx, srt: index.srt, comp: index.comp }, 'vid', doc.vid);
+        await tx.replaceIf(type, { ...doc, idx: index.idx, srt: index.srt, srd: index.srd, comp: index.comp }, 'vid', doc.vid);
       }
     });
     count += docs.length;

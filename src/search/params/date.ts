@@ -12,7 +12,7 @@ import { dateRange, MAX_TIME, MIN_TIME } from '../dates';
 import type { Filter } from '../../store/port';
 import { splitPrefix } from './prefix';
 import type { Entry, ParamUnit } from './unit';
-import { minKey } from './unit';
+import { maxKey, minKey } from './unit';
 
 function ranges(value: TypedValue): Range[] {
   const v: unknown = value.value;
@@ -71,6 +71,7 @@ export const dateUnit: ParamUnit = {
     return values.flatMap(ranges).map((r): Entry => ({ lo: r.lo, hi: r.hi }));
   },
   sortKey: (entries) => minKey(entries.map((e) => e.lo as number)),
+  sortKeyDesc: (entries) => maxKey(entries.map((e) => e.hi as number)),
   toCondition(value, _modifier, ctx) {
     const { prefix, rest } = splitPrefix(value, ctx.param);
     const range = dateRange(rest);

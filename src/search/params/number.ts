@@ -7,7 +7,7 @@ import { fail } from '../../fhir/outcomes';
 import type { Filter } from '../../store/port';
 import { splitPrefix } from './prefix';
 import type { Entry, ParamUnit } from './unit';
-import { minKey } from './unit';
+import { maxKey, minKey } from './unit';
 
 const NUMBER_RE = /^[-+]?(\d+)(?:\.(\d+))?(?:[eE]([-+]?\d+))?$/;
 
@@ -56,6 +56,7 @@ export const numberUnit: ParamUnit = {
       .map((v): Entry => ({ v }));
   },
   sortKey: (entries) => minKey(entries.map((e) => e.v as number)),
+  sortKeyDesc: (entries) => maxKey(entries.map((e) => e.v as number)),
   toCondition(value, _modifier, ctx) {
     const { prefix, rest } = splitPrefix(value, ctx.param);
     const { value: n, halfStep } = parseNumber(rest, ctx.param);

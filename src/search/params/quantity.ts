@@ -8,7 +8,7 @@ import { fail } from '../../fhir/outcomes';
 import { numberCondition, parseNumber } from './number';
 import { splitPrefix } from './prefix';
 import type { Entry, ParamUnit } from './unit';
-import { entry, minKey } from './unit';
+import { entry, maxKey, minKey } from './unit';
 
 function quantities(value: TypedValue): Quantity[] {
   const v: unknown = value.value;
@@ -34,6 +34,7 @@ export const quantityUnit: ParamUnit = {
       .map((q): Entry => entry({ v: q.value, s: q.system, c: q.code, u: q.unit }));
   },
   sortKey: (entries) => minKey(entries.map((e) => e.v as number)),
+  sortKeyDesc: (entries) => maxKey(entries.map((e) => e.v as number)),
   toCondition(value, _modifier, ctx) {
     const parts = value.split('|');
     if (parts.length !== 1 && parts.length !== 3) {

@@ -9,7 +9,7 @@ import { isResourceType } from '@medplum/core';
 import type { Reference } from '@medplum/fhirtypes';
 import { fail } from '../../fhir/outcomes';
 import type { Entry, ExtractContext, ParamUnit } from './unit';
-import { entry, minKey } from './unit';
+import { entry, maxKey, minKey } from './unit';
 
 const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
@@ -51,6 +51,7 @@ export const referenceUnit: ParamUnit = {
     return values.flatMap((v) => referenceEntries(v, ctx));
   },
   sortKey: (entries) => minKey(entries.map((e) => e.r as string | undefined)),
+  sortKeyDesc: (entries) => maxKey(entries.map((e) => e.r as string | undefined)),
   toCondition(value, modifier, ctx) {
     if (value === '') throw fail(400, 'invalid', `parameter '${ctx.param}' needs a value`);
     if (modifier === 'identifier') {

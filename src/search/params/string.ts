@@ -7,7 +7,7 @@ import type { TypedValue } from '@medplum/core';
 import type { Address, HumanName } from '@medplum/fhirtypes';
 import { escapeRegex, normalizeText, PREFIX_END } from '../normalize';
 import type { Entry, ParamUnit } from './unit';
-import { entry, minKey } from './unit';
+import { entry, maxKey, minKey } from './unit';
 import { fail } from '../../fhir/outcomes';
 
 function nameStrings(name: HumanName): string[] {
@@ -63,6 +63,7 @@ export const stringUnit: ParamUnit = {
     return out;
   },
   sortKey: (entries) => minKey(entries.map((e) => e.n as string)),
+  sortKeyDesc: (entries) => maxKey(entries.map((e) => e.n as string)),
   toCondition(value, modifier, ctx) {
     if (value === '') throw fail(400, 'invalid', `parameter '${ctx.param}' needs a value`);
     const n = normalizeText(value);

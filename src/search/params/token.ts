@@ -8,7 +8,7 @@ import type { CodeableConcept, Coding, ContactPoint, Identifier } from '@medplum
 import { fail } from '../../fhir/outcomes';
 import { normalizeText, PREFIX_END } from '../normalize';
 import type { Entry, ParamUnit } from './unit';
-import { entry, minKey } from './unit';
+import { entry, maxKey, minKey } from './unit';
 
 function text(value: string | undefined): string | undefined {
   return value ? normalizeText(value) : undefined;
@@ -75,6 +75,7 @@ export const tokenUnit: ParamUnit = {
     });
   },
   sortKey: (entries) => minKey(entries.map((e) => e.c as string | undefined)),
+  sortKeyDesc: (entries) => maxKey(entries.map((e) => e.c as string | undefined)),
   toCondition(value, modifier, ctx) {
     if (value === '') throw fail(400, 'invalid', `parameter '${ctx.param}' needs a value`);
     if (modifier === 'text') {

@@ -27,8 +27,10 @@ export interface ParamUnit {
   /** Modifiers this type supports, besides :missing which every type supports. */
   readonly modifiers: ReadonlySet<string>;
   extract(values: readonly TypedValue[], ctx: ExtractContext): Entry[];
-  /** The scalar this entry list sorts by (the smallest value). */
+  /** The scalar this entry list sorts by ascending (the smallest value; for dates, the earliest start). */
   sortKey(entries: readonly Entry[]): string | number | undefined;
+  /** The scalar it sorts by descending (the largest value; for dates, the latest end). */
+  sortKeyDesc(entries: readonly Entry[]): string | number | undefined;
   /**
    * The condition one entry must meet for one search value (already split on commas), or `{ $not: cond }`
    * semantics via `negate` for modifiers such as :not. Throws a 400 FhirError on a malformed value.
@@ -41,6 +43,15 @@ export interface Condition {
   readonly elem: Filter;
   /** True when resources must have NO entry matching `elem` (e.g. token :not, ne). */
   readonly negate?: boolean;
+}
+
+export function maxKey<T extends string | number>(values: readonly (T | undefined)[]): T | undefined {
+  let best: T | undefined;
+  for (const v of values) {
+    if (v === undefined) continue;
+    if (best === undefined || v > best) best = v;
+  }
+  return best;
 }
 
 export function minKey<T extends string | number>(values: readonly (T | undefined)[]): T | undefined {

@@ -2,7 +2,7 @@
 import { fail } from '../../fhir/outcomes';
 import { PREFIX_END } from '../normalize';
 import type { Entry, ParamUnit } from './unit';
-import { minKey } from './unit';
+import { maxKey, minKey } from './unit';
 
 export const uriUnit: ParamUnit = {
   type: 'uri',
@@ -11,6 +11,7 @@ export const uriUnit: ParamUnit = {
     return values.map((v) => v.value).filter((v): v is string => typeof v === 'string').map((u): Entry => ({ u }));
   },
   sortKey: (entries) => minKey(entries.map((e) => e.u as string)),
+  sortKeyDesc: (entries) => maxKey(entries.map((e) => e.u as string)),
   toCondition(value, modifier, ctx) {
     if (value === '') throw fail(400, 'invalid', `parameter '${ctx.param}' needs a value`);
     if (modifier === 'below') return { elem: { u: { $gte: value, $lt: value + PREFIX_END } } };

@@ -9,7 +9,9 @@
  *
  * Writes are serialised and group-committed: transactions waiting together run one after another on an
  * in-memory overlay and are then committed in a single LMDB write transaction, flushed to disk before any
- * of them is answered. Readers outside transactions see only committed data.
+ * of them is answered. Commits are asynchronous: while one group is being flushed, the next group already
+ * runs on top of the in-flight groups' overlays, so the event loop never waits for the disk. Readers
+ * outside transactions see only committed data.
  */
 import type { Database, RootDatabase } from 'lmdb';
 import { open } from 'lmdb';
@@ -53,11 +55,17 @@ export class EmbeddedEngine implements StorageEngine {
   private readonly layouts = new Map<string, IndexLayout>();
   private readonly queue: QueuedTransaction[] = [];
   private draining = false;
+  /** Group overlays whose commit is in flight, oldest first. */
+  private readonly inFlight: Overlay[] = [];
+  private readonly commits = new Set<Promise<void>>();
+  /** Set when a commit failed: later groups were built on its writes, so the store refuses further writes. */
+  private failure?: unknown;
 
   constructor(private readonly options: EmbeddedOptions) {}
 
   async open(): Promise<void> {
-    const env = open({ path: this.options.path, noSync: this.options.fsync === false, compression: false });
+    // noSubdir: false — the path is a directory even when its name has a dot (mktemp -d gives /tmp/tmp.XXXX).
+    const env = open({ path: this.options.path, noSubdir: false, noSync: this.options.fsync === false, compression: false });
     this.env = env;
     this.docsDb = env.openDB<Doc, Key>({ name: 'docs' });
     this.keysDb = env.openDB<Buffer, Key>({ name: 'keys', encoding: 'binary' });
@@ -69,7 +77,8 @@ export class EmbeddedEngine implements StorageEngine {
   }
 
   async close(): Promise<void> {
-    while (this.draining || this.queue.length > 0) {
+    while (this.draining || this.queue.length > 0 || this.commits.size > 0) {
+      await Promise.allSettled([...this.commits]);
       await new Promise((r) => setTimeout(r, 5));
     }
     await this.env?.close();
@@ -253,7 +262,7 @@ export class EmbeddedEngine implements StorageEngine {
     const { plan, estimate } = this.choosePlan(collection, filter);
     const sort = options.sort ?? [];
     const streamable = this.streamableSort(collection, sort);
-    const walk = streamable && estimate >= ESTIMATE_CAP && (overlay?.isEmpty ?? true) ? streamable : undefined;
+    const walk = streamable && estimate >= ESTIMATE_CAP && (overlay?.isChainEmpty ?? true) ? streamable : undefined;
     if (sort.length === 0 || walk) {
       // Results stream in candidate order (or index order), stopping at the limit.
       const source = walk ? this.inOrder(collection, walk.field, walk.reverse) : this.candidates(collection, plan, overlay);
@@ -338,7 +347,11 @@ export class EmbeddedEngine implements StorageEngine {
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, MAX_GROUP);
-        const groupOverlay = new Overlay();
+        if (this.failure !== undefined) {
+          for (const item of group) item.reject(new Error(`the store refuses writes after a failed commit: ${String(this.failure)}`));
+          continue;
+        }
+        const groupOverlay = new Overlay(this.inFlight[this.inFlight.length - 1]);
         const settled: Array<{ item: QueuedTransaction; ok: boolean; value: unknown }> = [];
         for (const item of group) {
           const own = new Overlay(groupOverlay);
@@ -350,26 +363,42 @@ export class EmbeddedEngine implements StorageEngine {
             settled.push({ item, ok: false, value: error });
           }
         }
-        let commitError: unknown;
-        try {
-          if (!groupOverlay.isEmpty) this.commit(groupOverlay);
-        } catch (error) {
-          commitError = error;
+        for (const { item, ok, value } of settled) if (!ok) item.reject(value);
+        const succeeded = settled.filter((s) => s.ok);
+        if (groupOverlay.isEmpty) {
+          for (const { item, value } of succeeded) item.resolve(value);
+        } else {
+          this.startCommit(groupOverlay, succeeded);
         }
-        for (const { item, ok, value } of settled) {
-          if (!ok) item.reject(value);
-          else if (commitError) item.reject(commitError);
-          else item.resolve(value);
-        }
+        // Let requests arrive (and queue up for the next group) while this group is flushed.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private commit(overlay: Overlay): void {
+  private startCommit(overlay: Overlay, settled: Array<{ item: QueuedTransaction; value: unknown }>): void {
+    this.inFlight.push(overlay);
+    const commit = this.commit(overlay).then(
+      () => {
+        // Commits finish in order: this group is the oldest in flight; its writes are now in the store.
+        this.inFlight.shift();
+        this.inFlight[0]?.detachParent();
+        for (const { item, value } of settled) item.resolve(value);
+      },
+      (error: unknown) => {
+        this.failure = error;
+        for (const { item } of settled) item.reject(error);
+      },
+    );
+    const tracked = commit.finally(() => this.commits.delete(tracked));
+    this.commits.add(tracked);
+  }
+
+  private async commit(overlay: Overlay): Promise<void> {
     const { env, docs, keys } = this.db();
-    env.transactionSync(() => {
+    await env.transaction(() => {
       for (const [collection, id, doc] of overlay.entries()) {
         const layout = this.layout(collection);
         const old = docs.get([collection, id]);
@@ -384,6 +413,9 @@ export class EmbeddedEngine implements StorageEngine {
         }
       }
     });
+    // LMDB (overlappingSync) reports a commit when it is visible; durability is the flush that follows,
+    // which runs in parallel with the next groups' commits.
+    if (this.options.fsync !== false) await env.flushed;
   }
 
   // used by EmbeddedWriter

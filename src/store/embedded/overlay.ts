@@ -7,7 +7,16 @@ import type { Doc } from '../port';
 export class Overlay {
   private readonly byCollection = new Map<string, Map<string, Doc | null>>();
 
-  constructor(readonly parent?: Overlay) {}
+  constructor(private parentOverlay?: Overlay) {}
+
+  get parent(): Overlay | undefined {
+    return this.parentOverlay;
+  }
+
+  /** Drops the parent once its writes are committed and readable from the store itself. */
+  detachParent(): void {
+    this.parentOverlay = undefined;
+  }
 
   /** The overlaid value: a document, null (removed here) or undefined (not overlaid). */
   lookup(collection: string, id: string): Doc | null | undefined {
@@ -32,8 +41,14 @@ export class Overlay {
     return out;
   }
 
+  /** No writes of its own. */
   get isEmpty(): boolean {
     return this.byCollection.size === 0;
+  }
+
+  /** No writes here nor in any parent. */
+  get isChainEmpty(): boolean {
+    return this.isEmpty && (this.parentOverlay?.isChainEmpty ?? true);
   }
 
   /** Moves this overlay's writes into its parent (a transaction joining its group). */

@@ -30,7 +30,7 @@ export class MongoEngine implements StorageEngine {
     const client = new MongoClient(this.options.uri, { ignoreUndefined: true });
     await client.connect();
     this.client = client;
-    this.db = client.db(this.options.database);
+    this.db = client.db(this.options.database ?? databaseInUri(this.options.uri) ?? 'hub');
     const hello = await this.db.admin().command({ hello: 1 });
     this.atomicTransactions = Boolean(hello.setName) || hello.msg === 'isdbgrid';
   }
@@ -95,6 +95,12 @@ export class MongoEngine implements StorageEngine {
       await session.endSession();
     }
   }
+}
+
+/** The database named in a mongodb:// URI path, if any. */
+export function databaseInUri(uri: string): string | undefined {
+  const m = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri);
+  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
 }
 
 class MongoReader implements StoreWriter {
