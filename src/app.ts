@@ -30,7 +30,7 @@ import { SearchService } from './search/service';
 import { EngineSnapshotStore } from './search/snapshots';
 import { createEngine } from './store';
 import type { StorageEngine } from './store/port';
-import { createValidator } from './validation/validator';
+import { createValidationService } from './validation/validator';
 
 export interface HubOptions {
   readonly config: HubConfig;
@@ -85,7 +85,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const services: FhirServices = {
     repo,
     search,
-    validator: options.validate === false ? { validate: () => [] } : createValidator({ requireHubProfiles: config.profilesRequired }),
+    validator: options.validate === false ? { validate: async () => [] } : createValidationService({ requireHubProfiles: config.profilesRequired, workers: config.validationWorkers }),
     supportedProfiles: profilesFor,
     limits: { maxBundleEntries: config.maxBundleEntries },
   };
@@ -115,6 +115,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }),
     async close() {
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      await services.validator.close?.();
       await engine.close();
     },
   };

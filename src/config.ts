@@ -1,4 +1,5 @@
 /** Configuration from environment variables (documented in README.md#configuration). */
+import os from 'node:os';
 import path from 'node:path';
 
 export interface HubConfig {
@@ -20,6 +21,8 @@ export interface HubConfig {
   readonly demo: boolean;
   /** Require the hub's profiles for the resource types they cover. */
   readonly profilesRequired: boolean;
+  /** Worker threads that validate resources off the main thread (0: validate on the main thread). */
+  readonly validationWorkers: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -63,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     searchMaxCount: int(env, 'HUB_SEARCH_MAX_COUNT', 1000),
     demo: bool(env, 'HUB_DEMO', true),
     profilesRequired: bool(env, 'HUB_PROFILES_REQUIRED', false),
+    validationWorkers: int(env, 'HUB_VALIDATION_WORKERS', Math.min(4, Math.max(0, os.availableParallelism() - 1))),
   };
 }

@@ -23,7 +23,10 @@ export interface ResourceIndex {
   readonly comp: string[];
 }
 
-function evaluate(def: SearchParamDef, resourceType: string, input: TypedValue[]): TypedValue[] {
+function evaluate(def: SearchParamDef, resourceType: string, input: TypedValue[], present: ReadonlySet<string>): TypedValue[] {
+  const roots = def.rootsFor(resourceType);
+  // Choice elements appear with their type suffix (value → valueQuantity), hence the prefix test.
+  if (roots && !roots.some((root) => present.has(root) || [...present].some((key) => key.startsWith(root)))) return [];
   const atom = def.expressionFor(resourceType);
   if (!atom) return [];
   try {
@@ -64,8 +67,9 @@ export function indexResource(resource: Resource, registry: SearchParamRegistry,
   // FHIRPath resolve() types a reference by its first path segment, so `subject.where(resolve() is Patient)`
   // (the `patient` parameters) would drop `http://base/Patient/1`: this server's absolute URLs are made relative.
   const input = [toTypedValue(localReferences(resource, ctx.baseUrl) as Resource)];
+  const present = new Set(Object.keys(resource));
   for (const [code, def] of registry.forType(resource.resourceType)) {
-    const values = evaluate(def, resource.resourceType, input);
+    const values = evaluate(def, resource.resourceType, input, present);
     if (values.length === 0) continue;
     if (def.type === 'composite') {
       const entries = compositeEntries(def, values, ctx);

@@ -42,6 +42,12 @@ export interface SearchParamDef {
   readonly unit?: ParamUnit;
   /** The parsed expression restricted to one resource type (null when it selects nothing there). */
   expressionFor(resourceType: string): FhirPathAtom | null;
+  /**
+   * The top-level elements the expression starts from on a resource type (`value` for
+   * `Observation.value as Quantity`), or undefined when that cannot be told from its text. A resource with
+   * none of them present yields no values, so the indexer can skip evaluating it.
+   */
+  rootsFor(resourceType: string): readonly string[] | undefined;
   /** Composite parameters: their components, resolved. */
   components(): readonly ComponentDef[];
 }
@@ -51,6 +57,29 @@ const NOT_INDEXED = new Set(['_id', '_text', '_content', '_query', '_list', '_ha
 
 /** Splits `A.x | B.y | (C.z)` at top-level bars and keeps the terms that apply to one resource type. */
 export function expressionForType(expression: string, resourceType: string): string | undefined {
+  const terms = splitTopLevel(expression);
+  const kept = terms.filter((term) => {
+    const head = /^\(*\s*([A-Za-z]+)/.exec(term)?.[1] ?? '';
+    return head === resourceType || head === 'Resource' || head === 'DomainResource' || !isResourceType(head);
+  });
+  // FHIRPath reads a leading type name as a type test on the input: `Resource.meta` selects nothing on an
+  // Observation, so the abstract heads of the common parameters (_lastUpdated, _tag, …) name the type itself.
+  const rooted = kept.map((term) => term.replace(/^(\(*\s*)(?:Resource|DomainResource)\b/, `$1${resourceType}`));
+  return rooted.length > 0 ? rooted.join(' | ') : undefined;
+}
+
+/** `Patient.name | (Patient.address.where(…))` → ['name', 'address']; undefined if a term starts otherwise. */
+export function rootsOf(expression: string, resourceType: string): string[] | undefined {
+  const out = new Set<string>();
+  for (const term of splitTopLevel(expression)) {
+    const m = new RegExp(`^\\(*\\s*${resourceType}\\.([A-Za-z]+)`).exec(term);
+    if (!m) return undefined;
+    out.add(m[1]);
+  }
+  return [...out];
+}
+
+function splitTopLevel(expression: string): string[] {
   const terms: string[] = [];
   let depth = 0;
   let quote = false;
@@ -67,14 +96,7 @@ export function expressionForType(expression: string, resourceType: string): str
     }
   }
   terms.push(expression.slice(start).trim());
-  const kept = terms.filter((term) => {
-    const head = /^\(*\s*([A-Za-z]+)/.exec(term)?.[1] ?? '';
-    return head === resourceType || head === 'Resource' || head === 'DomainResource' || !isResourceType(head);
-  });
-  // FHIRPath reads a leading type name as a type test on the input: `Resource.meta` selects nothing on an
-  // Observation, so the abstract heads of the common parameters (_lastUpdated, _tag, …) name the type itself.
-  const rooted = kept.map((term) => term.replace(/^(\(*\s*)(?:Resource|DomainResource)\b/, `$1${resourceType}`));
-  return rooted.length > 0 ? rooted.join(' | ') : undefined;
+  return terms;
 }
 
 class Definition implements SearchParamDef {
@@ -85,6 +107,7 @@ class Definition implements SearchParamDef {
   readonly target: readonly string[];
   readonly unit?: ParamUnit;
   private readonly atoms = new Map<string, FhirPathAtom | null>();
+  private readonly roots = new Map<string, readonly string[] | undefined>();
   private resolved?: ComponentDef[];
 
   constructor(
@@ -107,6 +130,14 @@ class Definition implements SearchParamDef {
       this.atoms.set(resourceType, atom);
     }
     return atom;
+  }
+
+  rootsFor(resourceType: string): readonly string[] | undefined {
+    if (!this.roots.has(resourceType)) {
+      const text = this.resource.expression ? expressionForType(this.resource.expression, resourceType) : undefined;
+      this.roots.set(resourceType, text ? rootsOf(text, resourceType) : undefined);
+    }
+    return this.roots.get(resourceType);
   }
 
   components(): readonly ComponentDef[] {

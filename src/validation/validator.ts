@@ -9,23 +9,37 @@
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { validateAgainstProfile, validateForWrite } from '../profiles/implementation-guide';
 import { validateJsonSchema } from './json-schema';
+import { ValidationPool } from './pool';
 
 export interface ResourceValidator {
   /** All issues; with `profile`, validation against that profile instead of the claimed ones. */
-  validate(resource: Resource, options?: { profile?: string }): OperationOutcomeIssue[];
+  validate(resource: Resource, options?: { profile?: string }): Promise<OperationOutcomeIssue[]>;
+  close?(): Promise<void>;
+}
+
+export interface InlineValidator extends ResourceValidator {
+  /** The same check on the calling thread. */
+  validateNow(resource: Resource, options?: { profile?: string }): OperationOutcomeIssue[];
 }
 
 export function isError(issue: OperationOutcomeIssue): boolean {
   return issue.severity === 'error' || issue.severity === 'fatal';
 }
 
-export function createValidator(options: { requireHubProfiles: boolean }): ResourceValidator {
-  return {
-    validate(resource, opts = {}) {
+export function createValidator(options: { requireHubProfiles: boolean }): InlineValidator {
+  const validateNow = (resource: Resource, opts: { profile?: string } = {}): OperationOutcomeIssue[] => {
       const schema = validateJsonSchema(resource);
       const flagged = new Set(schema.flatMap((i) => i.expression ?? []));
       const rest = opts.profile ? validateAgainstProfile(resource, opts.profile) : validateForWrite(resource, { requireHubProfiles: options.requireHubProfiles });
       return [...schema, ...rest.filter((i) => !(i.expression ?? []).some((e) => flagged.has(e)))];
-    },
   };
+  return { validateNow, validate: async (resource, opts) => validateNow(resource, opts) };
+}
+
+/** Validation on `workers` threads (0: on the calling thread). */
+export function createValidationService(options: { requireHubProfiles: boolean; workers: number }): ResourceValidator {
+  const inline = createValidator(options);
+  if (options.workers <= 0) return inline;
+  const pool = new ValidationPool(options.workers, options.requireHubProfiles);
+  return { validate: (resource, opts) => pool.validate(resource, opts?.profile), close: () => pool.close() };
 }

@@ -24,7 +24,7 @@ export function withoutServerMeta<T extends Resource>(resource: T): T {
 }
 
 /** Rejects a resource with any validation error (400, issues with FHIRPath expressions). */
-export function assertValid(services: FhirServices, resource: Resource): void {
-  const issues = services.validator.validate(resource);
+export async function assertValid(services: FhirServices, resource: Resource): Promise<void> {
+  const issues = await services.validator.validate(resource);
   if (issues.some(isError)) throw failWithIssues(400, issues);
 }

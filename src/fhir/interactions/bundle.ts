@@ -231,7 +231,7 @@ async function createWithId(ctx: RequestContext, services: FhirServices, p: Prep
   const body = p.req.body as Resource | undefined;
   if (!body || body.resourceType !== type) throw fail(400, 'invalid', `entry ${p.index}: the resource must be a ${type}`);
   const candidate = { ...withoutServerMeta(body), id };
-  assertValid(services, candidate);
+  await assertValid(services, candidate);
   const { version } = await services.repo.write(ctx, (w) => w.put(candidate, { method: 'POST', mustNotExist: true }));
   return applyReturnPreference(p.req, versionResponse(ctx, version, 201, true));
 }

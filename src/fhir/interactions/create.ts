@@ -9,7 +9,7 @@ import { assertValid, resourceBody, withoutServerMeta } from './body';
 export async function create(ctx: RequestContext, services: FhirServices, req: FhirRequest, type: string): Promise<FhirResponse> {
   const body = resourceBody(req.body, type);
   const candidate = { ...withoutServerMeta(body), id: services.repo.newId() };
-  assertValid(services, candidate);
+  await assertValid(services, candidate);
   const ifNoneExist = req.headers['if-none-exist'];
   return services.repo.write(ctx, async (w) => {
     if (ifNoneExist !== undefined) {

@@ -49,7 +49,7 @@ export async function patch(ctx: RequestContext, services: FhirServices, req: Fh
       throw fail(412, 'conflict', `version conflict: ${type}/${id} is at version ${current.vid}, not ${expectVid}`);
     }
     const patched = checkPatched(type, id, apply(current.resource as Resource));
-    assertValid(services, patched);
+    await assertValid(services, patched);
     return writeUpdate(ctx, w, patched, current.vid, 'PATCH');
   });
 }

@@ -34,14 +34,14 @@ export async function update(ctx: RequestContext, services: FhirServices, req: F
   if (!ID_PATTERN.test(id)) throw fail(400, 'invalid', `'${id}' is not a valid resource id`, [`${type}.id`]);
   const expectVid = ifMatchVersion(req);
   const resource = withoutServerMeta(body);
-  assertValid(services, resource);
+  await assertValid(services, resource);
   return services.repo.write(ctx, (w) => writeUpdate(ctx, w, resource, expectVid));
 }
 
 export async function conditionalUpdate(ctx: RequestContext, services: FhirServices, req: FhirRequest, type: string, criteria: string): Promise<FhirResponse> {
   const body = withoutServerMeta(resourceBody(req.body, type));
   const expectVid = ifMatchVersion(req);
-  assertValid(services, { ...body, id: body.id ?? services.repo.newId() });
+  await assertValid(services, { ...body, id: body.id ?? services.repo.newId() });
   return services.repo.write(ctx, async (w) => {
     await w.lock(`conditional:${type}?${criteria}`);
     const matches = await services.search.matchConditional(w, type, criteria, 2);

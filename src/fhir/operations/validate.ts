@@ -35,7 +35,7 @@ export const validateOperation: OperationDefinitionRef = {
     if (target.resourceType && resource.resourceType !== target.resourceType) {
       throw fail(400, 'invalid', `the resource is a ${resource.resourceType}, not a ${target.resourceType}`);
     }
-    const issues = services.validator.validate(resource as Resource, { profile });
+    const issues = await services.validator.validate(resource as Resource, { profile });
     if (issues.length === 0) return ok('no issues found');
     const outcome: OperationOutcome = { resourceType: 'OperationOutcome', issue: issues };
     return { status: 200, body: outcome };
