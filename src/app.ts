@@ -30,7 +30,7 @@ import { SearchService } from './search/service';
 import { EngineSnapshotStore } from './search/snapshots';
 import { createEngine } from './store';
 import type { StorageEngine } from './store/port';
-import { createValidationService } from './validation/validator';
+import { createValidationService, NO_VALIDATION } from './validation/validator';
 
 export interface HubOptions {
   readonly config: HubConfig;
@@ -85,7 +85,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const services: FhirServices = {
     repo,
     search,
-    validator: options.validate === false ? { validate: async () => [] } : createValidationService({ requireHubProfiles: config.profilesRequired, workers: config.validationWorkers }),
+    validator: options.validate === false ? NO_VALIDATION : createValidationService({ requireHubProfiles: config.profilesRequired, workers: config.validationWorkers }),
     supportedProfiles: profilesFor,
     limits: { maxBundleEntries: config.maxBundleEntries },
   };

@@ -20,7 +20,7 @@ import { runLoad } from './load';
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
     'search-resources': { type: 'string', default: '200000' },
     'skip-search': { type: 'boolean', default: false },
     'skip-import': { type: 'boolean', default: false },

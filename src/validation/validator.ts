@@ -14,6 +14,8 @@ import { ValidationPool } from './pool';
 export interface ResourceValidator {
   /** All issues; with `profile`, validation against that profile instead of the claimed ones. */
   validate(resource: Resource, options?: { profile?: string }): Promise<OperationOutcomeIssue[]>;
+  /** Many at once, spread over every thread available (the calling one included). */
+  validateMany(resources: readonly Resource[]): Promise<OperationOutcomeIssue[][]>;
   close?(): Promise<void>;
 }
 
@@ -33,7 +35,31 @@ export function createValidator(options: { requireHubProfiles: boolean }): Inlin
       const rest = opts.profile ? validateAgainstProfile(resource, opts.profile) : validateForWrite(resource, { requireHubProfiles: options.requireHubProfiles });
       return [...schema, ...rest.filter((i) => !(i.expression ?? []).some((e) => flagged.has(e)))];
   };
-  return { validateNow, validate: async (resource, opts) => validateNow(resource, opts) };
+  return {
+    validateNow,
+    validate: async (resource, opts) => validateNow(resource, opts),
+    validateMany: async (resources) => resources.map((r) => validateNow(r)),
+  };
+}
+
+/** Skips validation: only for trusted bulk imports of generated data (seed/cli.ts load --trusted). */
+export const NO_VALIDATION: ResourceValidator = {
+  validate: async () => [],
+  validateMany: async (resources) => resources.map(() => []),
+};
+
+/**
+ * Remembers issues by the exact JSON of the resource: a transaction Bundle validates its entries in
+ * parallel before taking the store's writer, then its entries find their answers here.
+ */
+export function withRemembered(base: ResourceValidator, remembered: ReadonlyMap<string, OperationOutcomeIssue[]>): ResourceValidator {
+  return {
+    validate: (resource, opts) => {
+      const known = opts?.profile ? undefined : remembered.get(JSON.stringify(resource));
+      return known ? Promise.resolve(known) : base.validate(resource, opts);
+    },
+    validateMany: (resources) => base.validateMany(resources),
+  };
 }
 
 /** Validation on `workers` threads (0: on the calling thread). */
@@ -41,5 +67,16 @@ export function createValidationService(options: { requireHubProfiles: boolean; 
   const inline = createValidator(options);
   if (options.workers <= 0) return inline;
   const pool = new ValidationPool(options.workers, options.requireHubProfiles);
-  return { validate: (resource, opts) => pool.validate(resource, opts?.profile), close: () => pool.close() };
+  return {
+    validate: (resource, opts) => pool.validate(resource, opts?.profile),
+    // Every (2 × workers + 1)th resource is validated here, the rest on the workers, all at the same time:
+    // this thread also indexes and writes, so it takes the smaller share.
+    async validateMany(resources) {
+      const share = 2 * options.workers + 1;
+      const onWorkers = resources.map((r, i) => (i % share === 0 ? undefined : pool.validate(r)));
+      const here = resources.map((r, i) => (i % share === 0 ? inline.validateNow(r) : undefined));
+      return Promise.all(resources.map((_, i) => here[i] ?? (onWorkers[i] as Promise<OperationOutcomeIssue[]>)));
+    },
+    close: () => pool.close(),
+  };
 }

@@ -6,7 +6,7 @@
  * rewritten; conditional references must match exactly one resource. Any failing entry fails the whole
  * Bundle and nothing is stored. batch: every entry runs on its own and reports its own outcome.
  */
-import type { Bundle, BundleEntry, BundleEntryRequest, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, BundleEntryRequest, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../context';
 import { WriterScope } from '../../repository/repository';
 import type { FhirRouter } from '../router';
@@ -15,11 +15,12 @@ import type { FhirRequest, FhirResponse, HttpMethod } from '../request';
 import { fail, failWithIssues, outcomeOf, statusOf } from '../outcomes';
 import { isConcreteResourceType } from '../resource-types';
 import type { ReferenceResolver } from './references';
-import { resolveReferences } from './references';
+import { resolveReferences, rewriteKnownReferences } from './references';
 import { Repository } from '../../repository/repository';
 import { applyReturnPreference } from '../prefer';
 import { versionResponse } from '../versions';
 import { assertValid, withoutServerMeta } from './body';
+import { withRemembered } from '../../validation/validator';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -157,14 +158,31 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
   }
   const order = [...prepared].sort((a, b) => ORDER[a.request.method] - ORDER[b.request.method] || a.index - b.index);
 
+  // Before taking the store's writer: ids for plain creates, and validation of every entry that will be
+  // written as sent, in parallel on all threads (the writer serialises transactions; validation need not wait).
+  const freshIds = new Map<number, string>();
+  const known = new Map<string, string>();
+  for (const p of order) {
+    const [type] = p.req.path;
+    if (p.request.method === 'POST' && p.req.path.length === 1 && isConcreteResourceType(type) && !p.request.ifNoneExist) {
+      const id = repo.newId();
+      freshIds.set(p.index, id);
+      if (p.entry.fullUrl) known.set(p.entry.fullUrl, `${type}/${id}`);
+    } else if (p.entry.fullUrl && p.req.path.length === 2) {
+      known.set(p.entry.fullUrl, `${type}/${p.req.path[1]}`);
+    }
+  }
+  const remembered = await prevalidate(services, order, freshIds, known);
+
   const results = await repo.write(ctx, async (writer) => {
-    const scoped: FhirServices = { ...services, repo: new WriterScope(writer, repo) };
-    const local = new Map<string, string>();
+    const scoped: FhirServices = { ...services, repo: new WriterScope(writer, repo), validator: withRemembered(services.validator, remembered) };
+    const local = new Map<string, string>(known);
     const resolver: ReferenceResolver = { local, reader: writer, search: services.search, conditional: new Map() };
-    // Ids first: creates get a fresh id (or their If-None-Exist match), conditional updates their match.
-    const plannedIds = new Map<number, string>();
+    // Ids for the rest: conditional creates get their If-None-Exist match or a fresh id, conditional updates their match.
+    const plannedIds = new Map<number, string>(freshIds);
     for (const p of order) {
       const [type] = p.req.path;
+      if (plannedIds.has(p.index)) continue;
       if (p.request.method === 'POST' && p.req.path.length === 1 && isConcreteResourceType(type)) {
         let id = writer.newId();
         if (p.request.ifNoneExist) {
@@ -182,8 +200,6 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
         const id = matches[0]?.id ?? (p.req.body as Resource | undefined)?.id ?? writer.newId();
         local.set(p.entry.fullUrl, `${type}/${id}`);
         if (!matches[0] && p.req.body) (p.req.body as Resource).id = id;
-      } else if (p.entry.fullUrl && p.req.path.length === 2) {
-        local.set(p.entry.fullUrl, `${type}/${p.req.path[1]}`);
       }
     }
     const responses = new Map<number, FhirResponse>();
@@ -221,6 +237,32 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
     status: 200,
     body: { resourceType: 'Bundle', type: 'transaction-response', entry: prepared.map((p) => responseEntry(ctx, results.get(p.index) as FhirResponse)) },
   };
+}
+
+/**
+ * Validates, in parallel, what the creates and updates of a transaction will write — with the references
+ * whose targets are already known rewritten — and returns the issues by the candidate's JSON. An entry
+ * whose final form differs (a conditional reference, an If-None-Exist target) is validated again later.
+ */
+async function prevalidate(
+  services: FhirServices,
+  order: readonly PreparedEntry[],
+  freshIds: ReadonlyMap<number, string>,
+  known: ReadonlyMap<string, string>,
+): Promise<Map<string, OperationOutcomeIssue[]>> {
+  const candidates: Resource[] = [];
+  for (const p of order) {
+    const body = p.req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
+    const id = freshIds.get(p.index);
+    const isUpdate = p.request.method === 'PUT' && p.req.path.length === 2;
+    if (id === undefined && !isUpdate) continue;
+    const copy = structuredClone(body) as Resource;
+    rewriteKnownReferences(copy, known);
+    candidates.push(id !== undefined ? { ...withoutServerMeta(copy), id } : withoutServerMeta(copy));
+  }
+  const issues = await services.validator.validateMany(candidates);
+  return new Map(candidates.map((c, i) => [JSON.stringify(c), issues[i]]));
 }
 
 /** A transaction POST whose id was planned (or whose If-None-Exist matched): create it, or answer 200 with the match. */

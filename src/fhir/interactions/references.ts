@@ -61,3 +61,13 @@ export async function resolveReferences(r: ReferenceResolver, resource: Resource
     }
   }
 }
+
+/** Rewrites the references whose targets are known (urn:uuid fullUrls of planned entries); leaves the rest. */
+export function rewriteKnownReferences(resource: Resource, known: ReadonlyMap<string, string>): void {
+  const refs: Array<{ holder: Record<string, unknown> }> = [];
+  collectReferences(resource, refs);
+  for (const { holder } of refs) {
+    const target = known.get(holder.reference as string);
+    if (target) holder.reference = target;
+  }
+}
