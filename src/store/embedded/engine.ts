@@ -29,6 +29,8 @@ const STRING_MAX = '\uffff';
 /** Index ranges with more entries than this are not worth preferring over an ordered walk. */
 const ESTIMATE_CAP = 5000;
 const MAX_GROUP = 500;
+/** An index range with at most this many entries is taken without estimating the other candidate plans. */
+const GOOD_ENOUGH = 100;
 
 export interface EmbeddedOptions {
   readonly path: string;
@@ -189,12 +191,15 @@ export class EmbeddedEngine implements StorageEngine {
   }
 
   private choosePlan(collection: string, filter: Filter): { plan: Plan; estimate: number } {
-    const plans = candidatePlans(filter, this.layout(collection));
+    // Cheapest to estimate and usually most selective first: id lookups, then equalities, then ranges.
+    const rank = (p: Plan): number => (p.kind === 'ids' ? 0 : p.kind === 'ranges' && p.ranges.every((r) => r.lo === r.hi) ? 1 : 2);
+    const plans = candidatePlans(filter, this.layout(collection)).sort((a, b) => rank(a) - rank(b));
     let best: { plan: Plan; estimate: number } = { plan: { kind: 'scan' }, estimate: Number.MAX_SAFE_INTEGER };
     for (const plan of plans) {
+      // A plan this small cannot be beaten by enough to pay for counting the others.
+      if (best.estimate <= GOOD_ENOUGH) break;
       const estimate = this.estimate(collection, plan);
       if (estimate < best.estimate) best = { plan, estimate };
-      if (estimate === 0) break;
     }
     return best;
   }
