@@ -129,19 +129,18 @@ async function generateCommand(values: Values): Promise<void> {
   process.stderr.write(`generated ${summary.bundles} bundles, ${formatRate(summary.resources, ms)}, ${(summary.bytes / 1e6).toFixed(1)} MB${toStdout ? '' : ` → ${values.out}`}\n`);
 }
 
+/** The Bundles to load: from --in (NDJSON; "-" for stdin), or generated from the region options. */
+function bundleSource(values: Values): { bundles: AsyncIterable<Bundle> | Iterable<Bundle>; total: number } {
+  if (values.in !== undefined) return { bundles: readNdjsonBundles(values.in === '-' ? process.stdin : values.in), total: 0 };
+  const options = regionOptionsFromArgs(values);
+  return { bundles: generateRegion(options), total: estimateRegionSize(options).total };
+}
+
 async function loadHttpCommand(values: Values): Promise<void> {
   if (!values.base) {
     throw new Error('load-http needs --base, e.g. --base http://localhost:8080/fhir');
   }
-  let bundles: AsyncIterable<Bundle> | Iterable<Bundle>;
-  let total = 0;
-  if (values.in !== undefined) {
-    bundles = readNdjsonBundles(values.in === '-' ? process.stdin : values.in);
-  } else {
-    const options = regionOptionsFromArgs(values);
-    total = estimateRegionSize(options).total;
-    bundles = generateRegion(options);
-  }
+  const { bundles, total } = bundleSource(values);
   const progress = createProgress('load', total, progressWanted(values));
   const summary = await loadBundlesHttp(bundles, {
     base: values.base,
@@ -162,15 +161,7 @@ async function loadCommand(values: Values): Promise<void> {
   const config = { ...loadConfig(), dataDir: values['data-dir'] ?? loadConfig().dataDir, demo: false };
   const hub = await createHub({ config, log: createLogger('warn'), validate: values.trusted !== true });
   try {
-    let bundles: AsyncIterable<Bundle> | Iterable<Bundle>;
-    let total = 0;
-    if (values.in !== undefined) {
-      bundles = readNdjsonBundles(values.in === '-' ? process.stdin : values.in);
-    } else {
-      const options = regionOptionsFromArgs(values);
-      total = estimateRegionSize(options).total;
-      bundles = generateRegion(options);
-    }
+    const { bundles, total } = bundleSource(values);
     const progress = createProgress('load', total, progressWanted(values));
     const summary = await loadBundlesDirect(hub, bundles, { concurrency: integer('concurrency', values.concurrency), onBundle: (b) => progress.add(b.entry?.length ?? 0) });
     progress.stop();

@@ -51,7 +51,7 @@ function fmt(r: LoadResult): string[] {
   return [Math.round(r.rps).toLocaleString('en'), `${r.p50}`, `${r.p99}`];
 }
 
-async function crud(): Promise<void> {
+async function crud(): Promise<number> {
   log('== REST core: bare express ceiling vs hub (embedded store, fresh data directory)');
   const bare = await startHubProcess({}, nextPort(), 'scripts/bench/bare-express.ts');
   const common = { connections: CONNECTIONS, durationSeconds: DURATION };
@@ -93,10 +93,11 @@ async function crud(): Promise<void> {
   for (const [name, r] of [['read', read], ['create', create], ['update', update]] as const) {
     if (r.non2xx > 0 || r.errors > 0) notes.push(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
   }
+  return create.rps;
 }
 let lastUpdateId = '';
 
-async function imports(): Promise<void> {
+async function imports(createRps: number): Promise<void> {
   log('== Bundle import (HTTP, embedded store, validation on)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-import-'));
   const hub = await startHubProcess({ HUB_DATA_DIR: dataDir, HUB_BODY_LIMIT: '64mb' }, nextPort());
@@ -111,9 +112,11 @@ async function imports(): Promise<void> {
     if (res.status !== 200) throw new Error(`${f}: ${res.status} ${(await res.text()).slice(0, 300)}`);
   }
   const syntheaSeconds = (performance.now() - started) / 1000;
-  rows.push(['import Synthea sample (12 bundles, sequential)', `${Math.round(resources / syntheaSeconds).toLocaleString('en')} resources/s`, '', '', `${resources} resources in ${syntheaSeconds.toFixed(1)} s`]);
+  const vsCreate = (perSecond: number): string => `${Math.round((perSecond / createRps) * 100)}% of single creates/s`;
+  rows.push(['import Synthea sample (12 bundles, sequential)', `${Math.round(resources / syntheaSeconds).toLocaleString('en')} resources/s`, '', '', `${vsCreate(resources / syntheaSeconds)}; ${resources} resources in ${syntheaSeconds.toFixed(1)} s`]);
   const generated = await loadBundlesHttp(generateRegion(PRESETS.demo), { base: hub.base, concurrency: 4 });
-  rows.push(['import generated demo region (4 in flight)', `${Math.round(generated.resources / (generated.milliseconds / 1000)).toLocaleString('en')} resources/s`, '', '', `${generated.resources} resources in ${(generated.milliseconds / 1000).toFixed(1)} s`]);
+  const generatedRate = generated.resources / (generated.milliseconds / 1000);
+  rows.push(['import generated demo region (4 in flight)', `${Math.round(generatedRate).toLocaleString('en')} resources/s`, '', '', `${vsCreate(generatedRate)}; ${generated.resources} resources in ${(generated.milliseconds / 1000).toFixed(1)} s`]);
   await killHard(hub);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
@@ -152,22 +155,22 @@ async function search(): Promise<void> {
   for (const [name, path_] of scenarios) {
     const r = await runLoad({ url: base, method: 'GET', path: path_, connections: 1, durationSeconds: DURATION });
     baseline ??= r;
-    rows.push([`search: ${name}`, ...fmt(r), `${(r.p99 / Math.max(baseline.p99, 1)).toFixed(1)}x baseline p99`]);
+    rows.push([`search: ${name}`, ...fmt(r), `${Math.round((r.rps / baseline.rps) * 100)}% of read by id`]);
     if (r.non2xx > 0) notes.push(`${name}: ${r.non2xx} non-2xx answers`);
   }
   await killHard(hub);
 }
 
 function table(): string {
-  const header = ['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'vs ceiling'];
+  const header = ['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'ratio to the baseline of the same run'];
   const lines = [header, header.map(() => '---'), ...rows.map((r) => [...r, '', '', '', ''].slice(0, 5))];
   return lines.map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
 
 async function main(): Promise<void> {
   const started = new Date();
-  await crud();
-  if (!values['skip-import']) await imports();
+  const createRps = await crud();
+  if (!values['skip-import']) await imports(createRps);
   if (!values['skip-search']) await search();
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const doc = [

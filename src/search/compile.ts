@@ -11,7 +11,7 @@ import { fail } from '../fhir/outcomes';
 import type { RepoReader } from '../repository/repository';
 import type { Filter } from '../store/port';
 import type { Criterion } from './parse';
-import { splitOr } from './parse';
+import { splitOr, splitUnescaped } from './parse';
 import type { Condition, QueryContext } from './params/unit';
 import type { SearchParamDef, SearchParamRegistry } from './registry';
 
@@ -45,26 +45,10 @@ function combine(field: string, conds: Condition[]): Filter {
   return clauses.length === 1 ? clauses[0] : { $or: clauses };
 }
 
-function splitComposite(value: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (let i = 0; i < value.length; i++) {
-    if (value[i] === '\\' && i + 1 < value.length) {
-      current += value[i] + value[i + 1];
-      i++;
-    } else if (value[i] === '$') {
-      out.push(current);
-      current = '';
-    } else current += value[i];
-  }
-  out.push(current);
-  return out;
-}
-
 function simpleCondition(def: SearchParamDef, value: string, modifier: string | undefined, qc: QueryContext): Condition {
   if (def.type === 'composite') {
     const components = def.components();
-    const parts = splitComposite(value);
+    const parts = splitUnescaped(value, '$');
     if (parts.length !== components.length) {
       throw fail(400, 'invalid', `'${value}' for '${qc.param}' needs ${components.length} components separated by $`);
     }

@@ -176,8 +176,8 @@ export function parseSearch(query: ReadonlyArray<readonly [string, string]>): Se
   return req;
 }
 
-/** Splits a value on commas that are not escaped (`\,`). */
-export function splitOr(value: string): string[] {
+/** Splits a value at separators that are not escaped with a backslash (escapes are kept for the units). */
+export function splitUnescaped(value: string, separator: ',' | '$'): string[] {
   const out: string[] = [];
   let current = '';
   for (let i = 0; i < value.length; i++) {
@@ -185,7 +185,7 @@ export function splitOr(value: string): string[] {
     if (ch === '\\' && i + 1 < value.length) {
       current += ch + value[i + 1];
       i++;
-    } else if (ch === ',') {
+    } else if (ch === separator) {
       out.push(current);
       current = '';
     } else {
@@ -194,4 +194,9 @@ export function splitOr(value: string): string[] {
   }
   out.push(current);
   return out;
+}
+
+/** The OR'ed values of a parameter: split on commas that are not escaped (`\\,`). */
+export function splitOr(value: string): string[] {
+  return splitUnescaped(value, ',');
 }

@@ -271,17 +271,7 @@ export class EmbeddedEngine implements StorageEngine {
     if (sort.length === 0 || walk) {
       // Results stream in candidate order (or index order), stopping at the limit.
       const source = walk ? this.inOrder(collection, walk.field, walk.reverse) : this.candidates(collection, plan, overlay);
-      let skipped = 0;
-      let taken = 0;
-      for (const doc of source) {
-        if (!test(doc)) continue;
-        if (skipped < skip) {
-          skipped++;
-          continue;
-        }
-        yield doc;
-        if (++taken >= limit) return;
-      }
+      yield* page(source, test, skip, limit);
       return;
     }
     if (sort.length === 1 && sort[0][0] === '_id' && plan.kind !== 'scan') {
@@ -289,18 +279,8 @@ export class EmbeddedEngine implements StorageEngine {
       // documents in that order only until the page is full.
       const ids = [...this.candidateIds(collection, plan, overlay)].sort();
       if (sort[0][1] === -1) ids.reverse();
-      let skipped = 0;
-      let taken = 0;
-      for (const id of ids) {
-        const doc = this.docAt(collection, id, overlay);
-        if (!doc || !test(doc)) continue;
-        if (skipped < skip) {
-          skipped++;
-          continue;
-        }
-        yield doc;
-        if (++taken >= limit) return;
-      }
+      const docs = mapIterable(ids, (id) => this.docAt(collection, id, overlay));
+      yield* page(filterIterable(docs, (d): d is Doc => d !== undefined), test, skip, limit);
       return;
     }
     const matches: Doc[] = [];
@@ -479,6 +459,25 @@ class EmbeddedWriter implements StoreWriter {
 
 function* mapIterable<A, B>(source: Iterable<A>, fn: (a: A) => B): Generator<B> {
   for (const a of source) yield fn(a);
+}
+
+function* filterIterable<A, B extends A>(source: Iterable<A>, keep: (a: A) => a is B): Generator<B> {
+  for (const a of source) if (keep(a)) yield a;
+}
+
+/** The documents of `source` that pass `test`, after skipping `skip` of them, at most `limit`. */
+function* page(source: Iterable<Doc>, test: (doc: Doc) => boolean, skip: number, limit: number): Generator<Doc> {
+  let skipped = 0;
+  let taken = 0;
+  for (const doc of source) {
+    if (!test(doc)) continue;
+    if (skipped < skip) {
+      skipped++;
+      continue;
+    }
+    yield doc;
+    if (++taken >= limit) return;
+  }
 }
 
 async function* toAsync<T>(source: Iterable<T>): AsyncGenerator<T> {
