@@ -13,6 +13,7 @@ import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { loadR4Definitions, readR4SearchParameters } from './fhir/definitions';
 import { OperationRegistry } from './fhir/operations';
+import { everythingOperation } from './fhir/operations/everything';
 import { reindexOperation } from './fhir/operations/reindex';
 import { expandOperation, lookupOperation, valueSetValidateCodeOperation } from './fhir/operations/terminology';
 import { validateOperation } from './fhir/operations/validate';
@@ -94,7 +95,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     .register(validateOperation)
     .register(expandOperation)
     .register(valueSetValidateCodeOperation)
-    .register(lookupOperation);
+    .register(lookupOperation)
+    .register(everythingOperation);
   const router = new FhirRouter(services, operations, [new CustomParameterObserver(registry)]);
   const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now });
   let server: Server | undefined;

@@ -168,7 +168,7 @@ export class FhirRouter {
       }
       return undefined;
     }
-    if (p.length === 4 && c === '_history' && m === 'GET') return r('vread', (ctx) => vread(ctx, s, a, b, d));
+    if (p.length === 4 && c === '_history' && m === 'GET') return r('vread', (ctx) => vread(ctx, s, req, a, b, d));
     return undefined;
   }
 

@@ -218,3 +218,37 @@ describe('Prefer return', () => {
     expect(rep.body.resourceType).toBe('Patient');
   });
 });
+
+describe('read with _summary and _elements, and Patient $everything', () => {
+  it('shapes a read like a search result', async () => {
+    const p = (await t.api.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(patient('郑', ['和'], { text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">郑和</div>' } }))).body;
+    const elements = await t.api.get(`/fhir/Patient/${p.id}`).query({ _elements: 'gender' });
+    expect(elements.body.gender).toBe('male');
+    expect(elements.body.name).toBeUndefined();
+    expect(elements.body.meta.tag.map((tag: { code: string }) => tag.code)).toContain('SUBSETTED');
+    const data = await t.api.get(`/fhir/Patient/${p.id}/_history/1`).query({ _summary: 'data' });
+    expect(data.body.text).toBeUndefined();
+    expect(data.body.name[0].family).toBe('郑');
+  });
+
+  it('$everything returns the patient and the resources of its compartment, paged', async () => {
+    const p = (await t.api.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(patient('郑', ['成功']))).body;
+    const other = (await t.api.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(patient('郑', ['经']))).body;
+    for (const subject of [p.id, p.id, other.id]) {
+      await t.api.post('/fhir/Observation').set('Content-Type', FHIR_JSON).send({ resourceType: 'Observation', status: 'final', code: { text: 'bp' }, subject: { reference: `Patient/${subject}` } });
+    }
+    await t.api.post('/fhir/Condition').set('Content-Type', FHIR_JSON).send({ resourceType: 'Condition', code: { text: 'hypertension' }, subject: { reference: `Patient/${p.id}` } });
+    const all = await t.api.get(`/fhir/Patient/${p.id}/$everything`);
+    expect(all.status).toBe(200);
+    const types = all.body.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType).sort();
+    expect(types).toEqual(['Condition', 'Observation', 'Observation', 'Patient']);
+    const page = await t.api.get(`/fhir/Patient/${p.id}/$everything`).query({ _count: 2 });
+    expect(page.body.entry).toHaveLength(2);
+    const next = page.body.link.find((l: { relation: string }) => l.relation === 'next').url as string;
+    const second = await t.api.get(next.replace(BASE, '/fhir'));
+    expect(second.body.entry).toHaveLength(2);
+    const onlyObs = await t.api.get(`/fhir/Patient/${p.id}/$everything`).query({ _type: 'Observation' });
+    expect(onlyObs.body.entry).toHaveLength(2);
+    expect((await t.api.get('/fhir/Patient/nobody/$everything')).status).toBe(404);
+  });
+});
