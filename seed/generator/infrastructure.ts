@@ -219,10 +219,11 @@ function regionalOrganizations(dir: RegionDirectory, rng: Rng): BundleEntry[] {
   const community: Organization = {
     resourceType: 'Organization',
     id: ids.community(),
+    meta: meta(PROFILES.Organization),
     extension: [divisionExtension(REGION.code)],
     identifier: [{ use: 'official', system: IDENTIFIER_SYSTEMS.organizationCreditCode, value: makeCreditCode(rng, '12', REGION.code) }],
     active: true,
-    type: [{ coding: [coding('http://terminology.hl7.org/CodeSystem/organization-type', 'other', 'Other')], text: '健康共同体' }],
+    type: [{ coding: [coding(CODE_SYSTEMS.organizationType.url, 'health-community', CODE_SYSTEMS.organizationType.codes['health-community'])] }],
     name: COMMUNITY_NAME,
     partOf: ref('Organization', ids.authority(), AUTHORITY_NAME),
   };

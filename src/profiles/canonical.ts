@@ -54,6 +54,7 @@ export const CODE_SYSTEMS = {
       'secondary-hospital': '二级医院',
       'primary-clinic': '基层医疗卫生机构',
       'health-authority': '卫生健康行政部门',
+      'health-community': '医疗健康共同体',
     },
   },
   hospitalLevel: {

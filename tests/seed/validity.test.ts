@@ -44,10 +44,6 @@ describe('generated resources are valid FHIR', () => {
     loadImplementationGuide();
     const errors: string[] = [];
     for (const r of resources) {
-      // Known gap: the organization-type code system has no code for a health community (see seed report).
-      if (r.resourceType === 'Organization' && r.id === 'org-health-community') {
-        continue;
-      }
       for (const issue of validateForWrite(r, { requireHubProfiles: true })) {
         if (issue.severity === 'error' || issue.severity === 'fatal') {
           errors.push(`${r.resourceType}/${r.id}: ${issue.details?.text ?? issue.code} at ${(issue.expression ?? []).join(',')}`);
@@ -80,7 +76,7 @@ describe('generated resources are valid FHIR', () => {
       if (r.resourceType === 'Observation') {
         expect(claimed).toBe(observationProfile[r.code.coding?.[0]?.code ?? '']);
       } else if (r.resourceType === 'Organization') {
-        expect(claimed).toBe(r.id === 'org-health-community' ? undefined : PROFILES.Organization);
+        expect(claimed).toBe(PROFILES.Organization);
       } else {
         expect(claimed).toBe(expected[r.resourceType]);
       }

@@ -52,9 +52,11 @@ const organizations: Resource[] = [
   {
     resourceType: 'Organization',
     id: 'example-health-community',
+    meta: meta(PROFILES.Organization),
+    extension: [division('120101')],
     name: '天津市和平区健康共同体',
     alias: ['和平健共体'],
-    type: [{ coding: [coding('http://terminology.hl7.org/CodeSystem/organization-type', 'other', 'Other')], text: '健康共同体' }],
+    type: [{ coding: [orgType('health-community')] }],
     address: [{ city: '天津市', district: '和平区', country: 'CN' }],
   },
   {

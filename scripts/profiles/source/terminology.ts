@@ -22,6 +22,7 @@ const DEFINITIONS: { [K in HubCodeSystemKey]: Record<keyof (typeof CODE_SYSTEMS)
     'secondary-hospital': 'Secondary (level 2) hospital',
     'primary-clinic': 'Primary care institution: community health service centre, township health centre or village clinic',
     'health-authority': 'Health administration (health commission)',
+    'health-community': 'Health community (医疗健康共同体): a tertiary hospital and the primary institutions it works with',
   },
   hospitalLevel: {
     'level-3': 'Level 3 (tertiary) hospital',
