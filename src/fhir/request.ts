@@ -3,6 +3,7 @@
  * batch and transaction entries are turned into the same shape, so every entry runs the same handlers.
  */
 import type { Resource } from '@medplum/fhirtypes';
+import { fail } from './outcomes';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -45,4 +46,26 @@ export function queryString(query: ReadonlyArray<readonly [string, string]>, omi
   const params = new URLSearchParams();
   for (const [k, v] of query) if (!omit.includes(k)) params.append(k, v);
   return params.toString();
+}
+
+/** Decodes one URL path segment; a malformed escape is the client's error (400), not the server's. */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw fail(400, 'invalid', `the URL segment '${segment}' is not valid percent-encoding`);
+  }
+}
+
+/** Rejects JSON nested deeper than `max` levels before any validator recurses into it. */
+export function checkDepth(value: unknown, max: number): void {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) throw fail(400, 'structure', `the body is nested more than ${max} levels deep`);
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { fail, outcomeOf, statusOf } from '../fhir/outcomes';
 import type { FhirRouter } from '../fhir/router';
 import type { FhirRequest, HttpMethod } from '../fhir/request';
+import { checkDepth, decodeSegment } from '../fhir/request';
 import type { StorageEngine } from '../store/port';
 import { checkRequestType, responseType } from './formats';
 
@@ -27,6 +28,8 @@ export interface HttpDeps {
 type HubRequest = Request & { id?: string; log?: Logger; started?: bigint };
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+/** FHIR resources nest a few dozen levels at most; deeper bodies are refused before validation recurses. */
+const MAX_JSON_DEPTH = 64;
 
 function send(res: Response, status: number, body: Resource | undefined, type: string, pretty: boolean, head: boolean): void {
   res.status(status);
@@ -89,7 +92,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const handle = async (): Promise<void> => {
       type = responseType(param(pairs, '_format'), req.header('accept'));
       if (!METHODS.has(req.method)) throw fail(405, 'not-supported', `method ${req.method} is not supported`);
-      const path = req.path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+      const path = req.path.split('/').filter(Boolean).map(decodeSegment);
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let body: unknown;
       let contentType: string | undefined;
@@ -103,6 +106,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
           } catch (error) {
             throw fail(400, 'structure', `the body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`);
           }
+          checkDepth(body, MAX_JSON_DEPTH);
         }
       }
       const headers: Record<string, string | undefined> = {};

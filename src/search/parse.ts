@@ -5,6 +5,7 @@
  * does not give: `*` includes, every `_summary` mode, `_total`, strict/lenient handling of unknown
  * parameters, `_has` and typed chains kept as structure, and errors that name the offending parameter.
  */
+import { isResourceType } from '@medplum/core';
 import { fail } from '../fhir/outcomes';
 
 export interface ChainLink {
@@ -68,6 +69,9 @@ function parseInclude(value: string, iterate: boolean, param: string): IncludeSp
   const parts = value.split(':');
   if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) {
     throw fail(400, 'invalid', `${param} '${value}' must be Type:param[:TargetType] or *`);
+  }
+  for (const type of [parts[0], parts[2]]) {
+    if (type !== undefined && type !== '*' && !isResourceType(type)) throw fail(400, 'invalid', `${param} '${value}': '${type}' is not a resource type`);
   }
   return { sourceType: parts[0], param: parts[1], targetType: parts[2], iterate };
 }

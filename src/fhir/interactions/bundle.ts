@@ -12,6 +12,7 @@ import { WriterScope } from '../../repository/repository';
 import type { FhirRouter } from '../router';
 import type { FhirServices } from '../services';
 import type { FhirRequest, FhirResponse, HttpMethod } from '../request';
+import { decodeSegment } from '../request';
 import { fail, failWithIssues, outcomeOf, statusOf } from '../outcomes';
 import { isConcreteResourceType } from '../resource-types';
 import type { ReferenceResolver } from './references';
@@ -38,7 +39,7 @@ export function parseEntryUrl(url: string, baseUrl: string): { path: string[]; q
   const q = rel.indexOf('?');
   const pathPart = q < 0 ? rel : rel.slice(0, q);
   const query = q < 0 ? [] : [...new URLSearchParams(rel.slice(q + 1))];
-  return { path: pathPart.split('/').filter(Boolean).map(decodeURIComponent), query };
+  return { path: pathPart.split('/').filter(Boolean).map(decodeSegment), query };
 }
 
 interface PreparedEntry {

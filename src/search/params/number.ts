@@ -15,7 +15,9 @@ export function parseNumber(text: string, param: string): { value: number; halfS
   const m = NUMBER_RE.exec(text);
   if (!m) throw fail(400, 'invalid', `'${text}' is not a valid number for parameter '${param}'`);
   const decimals = (m[2]?.length ?? 0) - Number(m[3] ?? 0);
-  return { value: Number(text), halfStep: 0.5 * Math.pow(10, -decimals) };
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw fail(400, 'invalid', `'${text}' is out of range for parameter '${param}'`);
+  return { value, halfStep: 0.5 * Math.pow(10, -decimals) };
 }
 
 /** The condition on field `v` for a prefix and a parsed search number. */
