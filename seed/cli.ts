@@ -17,6 +17,7 @@ import { estimateRegionSize, generateRegion } from './generator/region';
 import { loadBundlesHttp } from './load/http-loader';
 import { readNdjsonBundles } from './load/ndjson-reader';
 import { writeNdjson } from './output/ndjson';
+import { withServerAssignedIds } from './output/server-ids';
 import { createProgress } from './output/progress';
 
 const USAGE = `Usage:
@@ -38,6 +39,8 @@ Region options:
   --history-months N     months of care history (default 12)
   --residents-per-bundle N  residents per transaction Bundle (default 10)
   --id-prefix P          prefix of every resource id (to keep several regions apart on one server)
+  --server-ids           POST entries with urn:uuid fullUrls, ifNoneExist and conditional references instead
+                         of PUT with fixed ids, for servers that assign their own ids (e.g. Medplum)
 
 load-http reads --in (NDJSON from generate; "-" for stdin) or, without it, generates the region on the fly.
 `;
@@ -57,6 +60,7 @@ const OPTIONS = {
   base: { type: 'string' },
   'data-dir': { type: 'string' },
   trusted: { type: 'boolean' },
+  'server-ids': { type: 'boolean' },
   token: { type: 'string' },
   concurrency: { type: 'string' },
   progress: { type: 'boolean' },
@@ -119,7 +123,8 @@ async function generateCommand(values: Values): Promise<void> {
   const toStdout = values.out === undefined || values.out === '-';
   const out = toStdout ? process.stdout : createWriteStream(values.out as string);
   const started = performance.now();
-  const summary = await writeNdjson(generateRegion(options), out, (_b, n) => progress.add(n));
+  const bundles = values['server-ids'] ? withServerAssignedIds(generateRegion(options)) : generateRegion(options);
+  const summary = await writeNdjson(bundles, out, (_b, n) => progress.add(n));
   progress.stop();
   if (!toStdout) {
     out.end();
@@ -133,7 +138,8 @@ async function generateCommand(values: Values): Promise<void> {
 function bundleSource(values: Values): { bundles: AsyncIterable<Bundle> | Iterable<Bundle>; total: number } {
   if (values.in !== undefined) return { bundles: readNdjsonBundles(values.in === '-' ? process.stdin : values.in), total: 0 };
   const options = regionOptionsFromArgs(values);
-  return { bundles: generateRegion(options), total: estimateRegionSize(options).total };
+  const generated = values['server-ids'] ? withServerAssignedIds(generateRegion(options)) : generateRegion(options);
+  return { bundles: generated, total: estimateRegionSize(options).total };
 }
 
 async function loadHttpCommand(values: Values): Promise<void> {

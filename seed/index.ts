@@ -16,3 +16,4 @@ export { loadBundlesHttp, BundleLoadError } from './load/http-loader';
 export type { HttpLoadOptions, LoadSummary } from './load/http-loader';
 export { loadBundlesDirect } from './load/direct-loader';
 export type { DirectLoadSummary } from './load/direct-loader';
+export { toServerAssignedIds, withServerAssignedIds, SEED_ID_SYSTEM } from './output/server-ids';
