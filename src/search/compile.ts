@@ -140,7 +140,7 @@ async function compileOne(cc: CompileContext, type: string, c: Criterion): Promi
   const def = cc.registry.get(type, c.code);
   if (!def) return unknownParam(cc, type, c);
   if (def.type === 'special' || (def.type !== 'composite' && !def.unit)) {
-    // e.g. Location near: known to FHIR, not implemented here — handled like an unknown parameter.
+    // e.g. Location near: defined by FHIR but not supported by the hub — handled like an unknown parameter.
     const message = `search parameter '${c.code}' (type ${def.type}) is not supported`;
     if (cc.strict) throw fail(400, 'not-supported', message);
     cc.warnings.push(`${message}; ignored`);

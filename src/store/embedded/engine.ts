@@ -66,7 +66,7 @@ export class EmbeddedEngine implements StorageEngine {
   constructor(private readonly options: EmbeddedOptions) {}
 
   async open(): Promise<void> {
-    // noSubdir: false — the path is a directory even when its name has a dot (mktemp -d gives /tmp/tmp.XXXX).
+    // noSubdir: false — the path is a directory even when its name has a dot (mktemp -d gives names like /tmp/tmp.ab12).
     const env = open({ path: this.options.path, noSubdir: false, noSync: this.options.fsync === false, compression: false });
     this.env = env;
     this.docsDb = env.openDB<Doc, Key>({ name: 'docs' });
