@@ -8,22 +8,13 @@ import path from 'node:path';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { TestHub } from '../helpers/hub';
 import { FHIR_JSON, startTestHub } from '../helpers/hub';
+import { references } from '../helpers/references';
 
 const DIR = path.resolve(__dirname, '../../../shared/fixtures/synthea');
 const files = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort() : [];
 const batches = files.filter((f) => f.startsWith('0-'));
 const transactions = files.filter((f) => !f.startsWith('0-'));
 
-function references(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => references(v, out));
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'reference' && typeof v === 'string') out.push(v);
-      else references(v, out);
-    }
-  }
-  return out;
-}
 
 let t: TestHub;
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { generateRegion, loadBundlesDirect, SEED_ID_SYSTEM, withServerAssignedIds } from '../../seed';
 import type { TestHub } from '../helpers/hub';
 import { startTestHub } from '../helpers/hub';
+import { references } from '../helpers/references';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -14,16 +15,6 @@ afterAll(async () => {
 
 const region = { seed: 11, clinics: 3, residents: 30, slotDays: 1, historyMonths: 3 };
 
-function references(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => references(v, out));
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'reference' && typeof v === 'string') out.push(v);
-      else references(v, out);
-    }
-  }
-  return out;
-}
 
 it('rewrites every entry to POST with a business identifier, urn:uuid fullUrls and conditional references', () => {
   const bundles = [...withServerAssignedIds(generateRegion(region))];
