@@ -26,6 +26,11 @@ export interface CompileContext {
   readonly strict: boolean;
   /** Messages about parameters that were ignored (reported in the Bundle's outcome). */
   readonly warnings: string[];
+  /**
+   * A search over several types: a type that lacks a parameter matches nothing (rather than ignoring
+   * it), and the parameters are counted here; the caller reports those no type knows.
+   */
+  readonly unknownByType?: Map<string, number>;
 }
 
 /** Entries of a stored document's index for one parameter. */
@@ -33,7 +38,11 @@ export function entriesOf(doc: { idx?: Record<string, unknown[]> }, code: string
   return (doc.idx?.[code] ?? []) as Array<Record<string, unknown>>;
 }
 
-function unknownParam(cc: CompileContext, type: string, c: Criterion): undefined {
+function unknownParam(cc: CompileContext, type: string, c: Criterion): Filter | undefined {
+  if (cc.unknownByType) {
+    cc.unknownByType.set(c.raw, (cc.unknownByType.get(c.raw) ?? 0) + 1);
+    return { _id: { $in: [] } };
+  }
   const message = `unknown search parameter '${c.code}' for ${type}`;
   if (cc.strict) throw fail(400, 'not-supported', message);
   cc.warnings.push(`${message}; ignored`);

@@ -4,6 +4,7 @@
  */
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { isResourceType } from '@medplum/core';
+import { resourceTypes } from '../fhir/resource-types';
 import type { RequestContext } from '../context';
 import { fail } from '../fhir/outcomes';
 import type { RepoReader, Version } from '../repository/repository';
@@ -67,13 +68,15 @@ export class SearchService {
     return this.options.registry;
   }
 
-  private sortSpec(type: string, req: SearchRequest, cc: CompileContext): SortSpec {
+  /** The sort of a search over `types` (a key one type lacks sorts its resources as having no value). */
+  private sortSpec(types: readonly string[], req: SearchRequest, cc: CompileContext): SortSpec {
     const spec: Array<[string, 1 | -1]> = [];
+    const type = types.join(',');
     for (const { code, descending } of req.sort) {
       const dir = descending ? -1 : 1;
       if (code === '_id') break;
       if (code === '_lastUpdated') spec.push(['ts', dir]);
-      else if (this.options.registry.get(type, code)) spec.push([descending ? `srd.${code}` : `srt.${code}`, dir]);
+      else if (types.some((t) => this.options.registry.get(t, code))) spec.push([descending ? `srd.${code}` : `srt.${code}`, dir]);
       else {
         const message = `unknown sort parameter '${code}' for ${type}`;
         if (cc.strict) throw fail(400, 'not-supported', message);
@@ -110,18 +113,27 @@ export class SearchService {
   async search(ctx: RequestContext, reader: RepoReader, call: SearchCall): Promise<Bundle> {
     const req = parseSearch(call.query);
     // _type picks the types of a system search, or narrows a multi-type one (`/Patient/{id}/*`).
-    const types = req.types ? (call.types.length === 0 ? req.types : call.types.filter((t) => req.types?.includes(t))) : call.types;
-    if (types.length === 0) throw fail(400, 'invalid', 'a system-level search needs _type');
+    // A system search without _type covers every resource type.
+    const scope = call.types.length === 0 ? resourceTypes() : call.types;
+    const types = req.types ? (call.types.length === 0 ? req.types : scope.filter((t) => req.types?.includes(t))) : scope;
+    if (types.length === 0) throw fail(400, 'invalid', '_type names no resource type this search can return');
     const cc = this.compileContext(reader, call.strict);
     for (const name of req.unsupported) {
       if (call.strict) throw fail(400, 'not-supported', `parameter '${name}' is not supported`);
       cc.warnings.push(`parameter '${name}' is not supported; ignored`);
     }
     const count = Math.min(req.count ?? this.options.defaultCount, this.options.maxCount);
-    const perType = await Promise.all(
-      types.map(async (type) => ({ type, filter: await this.filterFor(cc, type, req, call.compartment), sort: this.sortSpec(type, req, cc) })),
-    );
-    const sort = perType[0].sort;
+    const multi: CompileContext = types.length > 1 ? { ...cc, unknownByType: new Map() } : cc;
+    const perType = await Promise.all(types.map(async (type) => ({ type, filter: await this.filterFor(multi, type, req, call.compartment) })));
+    const sort = this.sortSpec(types, req, cc);
+    for (const [param, n] of multi.unknownByType ?? []) {
+      if (n < types.length) continue;
+      const message = `search parameter '${param}' is not known for any of the types searched`;
+      if (call.strict) throw fail(400, 'not-supported', message);
+      cc.warnings.push(`${message}; ignored`);
+      const fresh: CompileContext = { ...cc, unknownByType: new Map() };
+      for (const q of perType) q.filter = await this.filterFor(fresh, q.type, { ...req, criteria: req.criteria.filter((c) => c.raw !== param) }, call.compartment);
+    }
     const page = await this.page(reader, req, perType, sort, count);
 
     // Total: exact when asked, or when known anyway (the result fits on this first page, or was snapshotted).

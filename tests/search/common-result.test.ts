@@ -276,3 +276,17 @@ describe('parameters FHIR defines but the hub does not implement', () => {
     expect(strict.status).toBe(400);
   });
 });
+
+describe('system search without _type', () => {
+  it('searches every type; a parameter applies where it is defined and excludes the types that lack it', async () => {
+    expect(byMode(await search(t, `?_id=${id.p1},${id.o1}`), 'match')).toEqual(sorted(`Patient/${id.p1}`, `Observation/${id.o1}`));
+    // name exists on Organization and Patient, not on Observation: no Observation may slip through.
+    expect(byMode(await search(t, '?name=alpha'), 'match')).toEqual(sorted(`Organization/${id.org}`, `Organization/${id.parentOrg}`));
+    const unknown = await search(t, `?_id=${id.p1}&shoe-size=44`);
+    expect(byMode(unknown, 'match')).toEqual([`Patient/${id.p1}`]);
+    const outcomes = (unknown.entry ?? []).filter((e) => e.search?.mode === 'outcome');
+    expect(outcomes).toHaveLength(1);
+    expect(JSON.stringify(outcomes[0].resource)).toMatch(/shoe-size/);
+    expect((await t.api.get('/fhir/').query({ 'shoe-size': '44' }).set('Prefer', 'handling=strict')).status).toBe(400);
+  });
+});
