@@ -16,7 +16,7 @@ import { decodeSegment } from '../request';
 import { fail, failWithIssues, outcomeOf, statusOf } from '../outcomes';
 import { isConcreteResourceType } from '../resource-types';
 import type { ReferenceResolver } from './references';
-import { resolveReferences, rewriteKnownReferences } from './references';
+import { resolveConditionalReferences, resolveReferences, rewriteKnownReferences } from './references';
 import { Repository } from '../../repository/repository';
 import { applyReturnPreference } from '../prefer';
 import { versionResponse } from '../versions';
@@ -120,9 +120,12 @@ export async function processBundle(ctx: RequestContext, services: FhirServices,
   return bundle.type === 'batch' ? batch(ctx, services, router, entries, prefer) : transaction(ctx, services, router, entries, prefer);
 }
 
+/** Batch entries are independent (http.html#transaction): a few run at a time, answers keep the request order. */
+const BATCH_CONCURRENCY = 8;
+
 async function batch(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[], prefer: string | undefined): Promise<FhirResponse> {
-  const out: BundleEntry[] = [];
-  for (const [index, entry] of entries.entries()) {
+  const out: BundleEntry[] = new Array(entries.length);
+  const runOne = async (entry: BundleEntry, index: number): Promise<BundleEntry> => {
     try {
       const prepared = prepare(ctx, entry, index, prefer);
       if (prepared.req.path.length === 0) throw fail(400, 'invalid', `entry ${index}: a batch cannot contain another batch or transaction`);
@@ -132,13 +135,21 @@ async function batch(ctx: RequestContext, services: FhirServices, router: FhirRo
       }
       const res = await router.run(ctx, prepared.req);
       router.notify(ctx, prepared.req, router.interactionOf(prepared.req), res.status, res);
-      out.push(responseEntry(ctx, res));
+      return responseEntry(ctx, res);
     } catch (error) {
       const status = statusOf(error);
       if (status >= 500) ctx.log.error({ err: error }, 'batch entry failed');
-      out.push({ response: { status: `${status} ${STATUS_TEXT[status] ?? ''}`.trim(), outcome: outcomeOf(error) } });
+      return { response: { status: `${status} ${STATUS_TEXT[status] ?? ''}`.trim(), outcome: outcomeOf(error) } };
     }
-  }
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const index = next++;
+      out[index] = await runOne(entries[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, entries.length) }, worker));
   return { status: 200, body: { resourceType: 'Bundle', type: 'batch-response', entry: out } };
 }
 
@@ -161,19 +172,24 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
 
   // Before taking the store's writer: ids for plain creates, and validation of every entry that will be
   // written as sent, in parallel on all threads (the writer serialises transactions; validation need not wait).
+  // Conditional creates get a provisional id too: used when their If-None-Exist matches nothing.
   const freshIds = new Map<number, string>();
+  const provisionalIds = new Map<number, string>();
   const known = new Map<string, string>();
   for (const p of order) {
     const [type] = p.req.path;
-    if (p.request.method === 'POST' && p.req.path.length === 1 && isConcreteResourceType(type) && !p.request.ifNoneExist) {
+    if (p.request.method === 'POST' && p.req.path.length === 1 && isConcreteResourceType(type)) {
       const id = repo.newId();
-      freshIds.set(p.index, id);
-      if (p.entry.fullUrl) known.set(p.entry.fullUrl, `${type}/${id}`);
+      if (p.request.ifNoneExist) provisionalIds.set(p.index, id);
+      else {
+        freshIds.set(p.index, id);
+        if (p.entry.fullUrl) known.set(p.entry.fullUrl, `${type}/${id}`);
+      }
     } else if (p.entry.fullUrl && p.req.path.length === 2) {
       known.set(p.entry.fullUrl, `${type}/${p.req.path[1]}`);
     }
   }
-  const remembered = await prevalidate(services, order, freshIds, known);
+  const remembered = await prevalidate(ctx, services, order, new Map([...freshIds, ...provisionalIds]), known);
 
   const results = await repo.write(ctx, async (writer) => {
     const scoped: FhirServices = { ...services, repo: new WriterScope(writer, repo), validator: withRemembered(services.validator, remembered) };
@@ -185,7 +201,7 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
       const [type] = p.req.path;
       if (plannedIds.has(p.index)) continue;
       if (p.request.method === 'POST' && p.req.path.length === 1 && isConcreteResourceType(type)) {
-        let id = writer.newId();
+        let id = provisionalIds.get(p.index) ?? writer.newId();
         if (p.request.ifNoneExist) {
           await writer.lock(`ifNoneExist:${type}?${p.request.ifNoneExist}`);
           const matches = await services.search.matchConditional(writer, type, p.request.ifNoneExist, 2);
@@ -246,12 +262,16 @@ async function transaction(ctx: RequestContext, services: FhirServices, router: 
  * whose final form differs (a conditional reference, an If-None-Exist target) is validated again later.
  */
 async function prevalidate(
+  ctx: RequestContext,
   services: FhirServices,
   order: readonly PreparedEntry[],
   freshIds: ReadonlyMap<number, string>,
   known: ReadonlyMap<string, string>,
 ): Promise<Map<string, OperationOutcomeIssue[]>> {
   const candidates: Resource[] = [];
+  // Conditional references resolved against committed data; the transaction resolves them again under its
+  // lock, and validates again any entry whose final form differs.
+  const resolver: ReferenceResolver = { local: known, reader: services.repo.reader(ctx), search: services.search, conditional: new Map() };
   for (const p of order) {
     const body = p.req.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
@@ -260,6 +280,7 @@ async function prevalidate(
     if (id === undefined && !isUpdate) continue;
     const copy = structuredClone(body) as Resource;
     rewriteKnownReferences(copy, known);
+    await resolveConditionalReferences(resolver, copy);
     candidates.push(id !== undefined ? { ...withoutServerMeta(copy), id } : withoutServerMeta(copy));
   }
   const issues = await services.validator.validateMany(candidates);

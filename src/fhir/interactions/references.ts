@@ -71,3 +71,18 @@ export function rewriteKnownReferences(resource: Resource, known: ReadonlyMap<st
     if (target) holder.reference = target;
   }
 }
+
+/** Resolves the conditional references it can; leaves those that fail for the transaction to report. */
+export async function resolveConditionalReferences(r: ReferenceResolver, resource: Resource): Promise<void> {
+  const refs: Array<{ holder: Record<string, unknown> }> = [];
+  collectReferences(resource, refs);
+  for (const { holder } of refs) {
+    const ref = holder.reference as string;
+    if (!CONDITIONAL.test(ref)) continue;
+    try {
+      holder.reference = await resolveConditionalReference(r, ref);
+    } catch {
+      // left as it is: the transaction reports it
+    }
+  }
+}
