@@ -40,9 +40,9 @@ const STATUS_BY_CODE: Partial<Record<IssueCode, number>> = {
 export function outcome(
   code: IssueCode,
   text: string,
-  options: { expression?: string[]; severity?: OperationOutcomeIssue['severity']; status?: number } = {},
-): OperationOutcome & { __status?: number } {
-  const oo: OperationOutcome & { __status?: number } = {
+  options: { expression?: string[]; severity?: OperationOutcomeIssue['severity'] } = {},
+): OperationOutcome {
+  const oo: OperationOutcome = {
     resourceType: 'OperationOutcome',
     issue: [{ severity: options.severity ?? 'error', code, details: { text }, ...(options.expression ? { expression: options.expression } : {}) }],
   };
@@ -79,8 +79,4 @@ export function statusOf(error: unknown): number {
 export function outcomeOf(error: unknown): OperationOutcome {
   if (error instanceof OperationOutcomeError) return error.outcome;
   return outcome('exception', 'internal server error');
-}
-
-export function allOk(text: string): OperationOutcome {
-  return outcome('informational', text, { severity: 'information' });
 }

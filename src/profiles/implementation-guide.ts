@@ -246,7 +246,3 @@ export function validateForWrite(input: unknown, options: WriteValidationOptions
   }
   return issues;
 }
-
-export function hasErrors(issues: OperationOutcomeIssue[]): boolean {
-  return issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
-}

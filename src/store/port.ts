@@ -98,8 +98,6 @@ export class DuplicateKeyError extends Error {
   }
 }
 
-export class StoreUnavailableError extends Error {}
-
 /** Collects an async iterable (use only for bounded results). */
 export async function toArray<T>(source: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
