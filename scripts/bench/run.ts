@@ -16,6 +16,7 @@ import { generateRegion, loadBundlesHttp, PRESETS } from '../../seed';
 import { killHard, ROOT, startHubProcess } from '../lib/hub-process';
 import type { LoadResult } from './load';
 import { runLoad } from './load';
+import { perResourceCosts } from './per-resource';
 
 const { values } = parseArgs({
   options: {
@@ -169,6 +170,8 @@ function table(): string {
 
 async function main(): Promise<void> {
   const started = new Date();
+  log('== Cost per resource of the write path, in-process (tiny generated region)');
+  for (const { step, microseconds } of perResourceCosts()) rows.push([`per resource: ${step}`, '', '', '', `${microseconds.toFixed(0)} µs`]);
   const createRps = await crud();
   if (!values['skip-import']) await imports(createRps);
   if (!values['skip-search']) await search();
