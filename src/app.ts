@@ -22,8 +22,11 @@ import { FhirRouter } from './fhir/router';
 import type { FhirServices } from './fhir/services';
 import { resourceTypes } from './fhir/resource-types';
 import { createHttpApp } from './http/app';
+import type { AuditSink } from './audit/port';
+import { NO_AUDIT } from './audit/port';
 import type { AccessPolicy } from './repository/access';
 import { ALLOW_ALL } from './repository/access';
+import type { WriteHook } from './repository/repository';
 import { Repository } from './repository/repository';
 import { CustomParameterObserver, loadStoredParameters } from './search/custom-parameters';
 import { SearchParamRegistry } from './search/registry';
@@ -74,7 +77,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ...(readR4SearchParameters().entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])),
     ...guide.searchParameters,
   ]);
-  const repo = new Repository({ engine, registry, access: options.access ?? ALLOW_ALL, newId: options.newId ?? randomUUID });
+  // The write seam's hooks, in order: access stamps and checks, domain rules, then audit (src/repository/repository.ts WriteHook).
+  const hooks: WriteHook[] = [];
+  const repo = new Repository({ engine, registry, access: options.access ?? ALLOW_ALL, newId: options.newId ?? randomUUID, hooks });
   await repo.ensureIndexes(resourceTypes());
   const systemContext = (): RequestContext => ({ requestId: `system-${randomUUID()}`, identity: SYSTEM, now, log, baseUrl: config.baseUrl });
   const custom = await loadStoredParameters(systemContext(), repo, registry);
@@ -98,7 +103,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     .register(lookupOperation)
     .register(everythingOperation);
   const router = new FhirRouter(services, operations, [new CustomParameterObserver(registry)]);
-  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now });
+  const audit: AuditSink = NO_AUDIT;
+  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now, audit });
   let server: Server | undefined;
   return {
     config,

@@ -4,13 +4,39 @@
  */
 import type { Logger } from './logger';
 
-/** The authenticated caller. Authentication comes with the access-control stage; until then it is anonymous. */
+/**
+ * The roles of the health community (docs/security.md). A role decides which data a caller may touch;
+ * the caller's organization and its relationships to patients decide which records of that data.
+ */
+export const ROLES = ['clinic', 'hospital', 'pharmacist', 'authority', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** Emergency ("break the glass") access claimed for one request: purpose of use BTG with a reason. */
+export interface BreakTheGlass {
+  readonly reason: string;
+}
+
+/** The authenticated caller. */
 export interface Identity {
-  readonly kind: 'anonymous' | 'client' | 'system';
+  /**
+   * `client`: a registered client with an access token; `system`: the hub itself (seeding, jobs);
+   * `anonymous`: no token (only open endpoints); `open`: HUB_AUTH=false, acting as an administrator.
+   */
+  readonly kind: 'anonymous' | 'client' | 'system' | 'open';
   readonly clientId?: string;
   /** The organization the caller acts for (`Organization/{id}`), used by per-organization access rules. */
   readonly organization?: string;
+  readonly role?: Role;
+  /** Granted SMART scopes (`system/Patient.rs`, `system/*.read`, …). */
   readonly scopes?: readonly string[];
+  /** The access token's `jti`, for audit and revocation. */
+  readonly tokenId?: string;
+  /** Present when this request claims emergency access (docs/security.md#emergency-access). */
+  readonly breakTheGlass?: BreakTheGlass;
 }
 
 export interface RequestContext {
@@ -21,7 +47,18 @@ export interface RequestContext {
   readonly log: Logger;
   /** Public base URL of the FHIR endpoint, e.g. `http://localhost:8080/fhir`. */
   readonly baseUrl: string;
+  /** The caller's network address (for audit), when the request came over the network. */
+  readonly address?: string;
+  /** false for bulk loads of generated data (seed/, the first-run demo load): their writes are not audited. */
+  readonly audit?: false;
 }
 
 export const ANONYMOUS: Identity = { kind: 'anonymous' };
-export const SYSTEM: Identity = { kind: 'system' };
+export const SYSTEM: Identity = { kind: 'system', role: 'admin' };
+/** HUB_AUTH=false: every request acts as an administrator (local development only). */
+export const OPEN: Identity = { kind: 'open', role: 'admin', scopes: ['system/*.cruds'] };
+
+/** Whether the caller may do anything (the hub itself, an administrator, or auth turned off). */
+export function isAdministrator(identity: Identity): boolean {
+  return identity.kind === 'system' || identity.kind === 'open' || (identity.kind === 'client' && identity.role === 'admin');
+}

@@ -54,9 +54,39 @@ export class FhirError extends OperationOutcomeError {
   constructor(
     readonly status: number,
     oo: OperationOutcome,
+    /** HTTP headers the answer must carry (`WWW-Authenticate`, `Retry-After`). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(oo);
   }
+}
+
+/** The code system that names the hub's rules in `OperationOutcome.issue.details.coding` (docs/security.md, docs/referral.md). */
+export const RULE_SYSTEM = 'https://fhir.health-community-hub.cn/CodeSystem/rule';
+
+/**
+ * A refusal by a named rule: `issue.details` carries the rule's code (system RULE_SYSTEM) and a short text,
+ * `diagnostics` says why in this case. Nothing is changed by a refused request.
+ */
+export function refuse(
+  status: number,
+  code: IssueCode,
+  rule: string,
+  title: string,
+  diagnostics: string,
+  headers: Readonly<Record<string, string>> = {},
+): FhirError {
+  return new FhirError(
+    status,
+    { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, details: { coding: [{ system: RULE_SYSTEM, code: rule }], text: title }, diagnostics }] },
+    headers,
+  );
+}
+
+/** The rule code of a refusal made with `refuse`, if any. */
+export function ruleOf(error: unknown): string | undefined {
+  if (!(error instanceof OperationOutcomeError)) return undefined;
+  return error.outcome.issue?.[0]?.details?.coding?.find((c) => c.system === RULE_SYSTEM)?.code;
 }
 
 export function fail(status: number, code: IssueCode, text: string, expression?: string[]): FhirError {

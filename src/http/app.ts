@@ -7,13 +7,14 @@ import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context';
-import { ANONYMOUS } from '../context';
+import { OPEN } from '../context';
 import type { Logger } from '../logger';
 import { fail, outcomeOf, statusOf } from '../fhir/outcomes';
 import type { FhirRouter } from '../fhir/router';
 import type { FhirRequest, HttpMethod } from '../fhir/request';
 import { checkDepth, decodeSegment } from '../fhir/request';
 import type { StorageEngine } from '../store/port';
+import type { AuditSink } from '../audit/port';
 import { checkRequestType, responseType } from './formats';
 
 export interface HttpDeps {
@@ -23,6 +24,8 @@ export interface HttpDeps {
   readonly baseUrl: string;
   readonly bodyLimitBytes: number;
   readonly now: () => Date;
+  /** Where refusals that never reach the router (401) and token requests are audited. */
+  readonly audit: AuditSink;
 }
 
 type HubRequest = Request & { id?: string; log?: Logger; started?: bigint };
@@ -112,7 +115,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const headers: Record<string, string | undefined> = {};
       for (const name of ['if-match', 'if-none-match', 'if-none-exist', 'if-modified-since', 'prefer']) headers[name] = req.header(name);
       const fhirReq: FhirRequest = { method: req.method as HttpMethod, path, query: pairs, headers, body, contentType };
-      const ctx: RequestContext = { requestId: req.id ?? randomUUID(), identity: ANONYMOUS, now: deps.now, log: req.log ?? deps.log, baseUrl: deps.baseUrl };
+      const ctx: RequestContext = { requestId: req.id ?? randomUUID(), identity: OPEN, now: deps.now, log: req.log ?? deps.log, baseUrl: deps.baseUrl };
       const out = await deps.router.handle(ctx, fhirReq);
       if (out.etag) res.setHeader('ETag', out.etag);
       if (out.lastModified) res.setHeader('Last-Modified', out.lastModified);

@@ -20,6 +20,32 @@ export interface RepositoryDeps {
   readonly registry: SearchParamRegistry;
   readonly access: AccessPolicy;
   readonly newId: () => string;
+  /** Run inside every write transaction, before commit, in this order (access stamps, domain rules, audit). */
+  readonly hooks?: readonly WriteHook[];
+}
+
+/** One resource version a write transaction produced, as the write hooks see it. */
+export interface WriteChange {
+  readonly method: HistoryMethod;
+  readonly resourceType: string;
+  readonly id: string;
+  readonly vid: number;
+  /** The live version this one replaced (undefined for a create, or a revival after a delete). */
+  readonly previous?: Resource;
+  /** The new version (undefined for a delete). */
+  readonly resource?: Resource;
+}
+
+/**
+ * The write seam: every write path (create, update, patch, delete, conditional writes, batch and transaction
+ * entries, operations that write) ends in `Repository.write`, which calls each hook once, inside the store
+ * transaction and before its commit, with all the changes the transaction made. A hook that throws aborts
+ * the whole transaction: nothing is stored. Writes a hook makes itself (`put(…, { hooks: false })`) are not
+ * handed to the hooks again.
+ */
+export interface WriteHook {
+  readonly name: string;
+  beforeCommit(writer: RepoWriter, changes: readonly WriteChange[]): Promise<void>;
 }
 
 /** A stored version as interactions see it. */
@@ -71,7 +97,12 @@ export class Repository implements ResourceAccess {
 
   /** Runs `work` in one store transaction: all of its writes are stored, or none. */
   write<T>(ctx: RequestContext, work: (w: RepoWriter) => Promise<T>): Promise<T> {
-    return this.deps.engine.transaction((tx) => work(new RepoWriter(ctx, this.deps, tx)));
+    return this.deps.engine.transaction(async (tx) => {
+      const writer = new RepoWriter(ctx, this.deps, tx);
+      const result = await work(writer);
+      await writer.finish();
+      return result;
+    });
   }
 }
 
@@ -204,6 +235,25 @@ export class RepoWriter extends RepoReader {
     super(ctx, deps, tx);
   }
 
+  private readonly changes: WriteChange[] = [];
+
+  /** The changes made so far in this transaction that the hooks will see. */
+  pendingChanges(): readonly WriteChange[] {
+    return this.changes;
+  }
+
+  /** Runs the write hooks over the transaction's changes (Repository.write calls it before commit). */
+  async finish(): Promise<void> {
+    if (this.changes.length === 0) return;
+    const changes = this.changes.splice(0);
+    for (const hook of this.deps.hooks ?? []) await hook.beforeCommit(this, changes);
+  }
+
+  /** Direct access to the transaction, for hooks that keep their own collections (access grants, outbox). */
+  get transaction(): StoreWriter {
+    return this.tx;
+  }
+
   /**
    * Serialises conditional writes on one key across concurrent transactions (MongoDB cannot lock a search
    * that matched nothing; writing the same lock document makes racing transactions conflict instead).
@@ -222,7 +272,7 @@ export class RepoWriter extends RepoReader {
    */
   async put(
     resource: Resource,
-    options: { method: HistoryMethod; expectVid?: number; mustNotExist?: boolean },
+    options: { method: HistoryMethod; expectVid?: number; mustNotExist?: boolean; hooks?: false },
   ): Promise<{ version: Version; created: boolean }> {
     const type = resource.resourceType;
     const id = resource.id;
@@ -245,7 +295,9 @@ export class RepoWriter extends RepoReader {
       if (!(await this.tx.replaceIf(type, doc, 'vid', existing?.vid))) continue;
       const history: HistoryDoc = { _id: historyId(type, id, vid), rid: `${type}/${id}`, t: type, id, vid, ts: lastUpdated, m: options.method, res: stored };
       await this.tx.insert(HISTORY, history);
-      return { version: toVersion(type, doc), created: !existing || existing.deleted === true };
+      const created = !existing || existing.deleted === true;
+      if (options.hooks !== false) this.changes.push({ method: options.method, resourceType: type, id, vid, previous: created ? undefined : existing?.res, resource: stored });
+      return { version: toVersion(type, doc), created };
     }
     throw fail(409, 'conflict', `${type}/${id} is being updated concurrently; retry`);
   }
@@ -265,6 +317,7 @@ export class RepoWriter extends RepoReader {
       if (!(await this.tx.replaceIf(resourceType, doc, 'vid', existing.vid))) continue;
       const history: HistoryDoc = { _id: historyId(resourceType, id, vid), rid: `${resourceType}/${id}`, t: resourceType, id, vid, ts: stamp, m: 'DELETE', deleted: true };
       await this.tx.insert(HISTORY, history);
+      this.changes.push({ method: 'DELETE', resourceType, id, vid, previous: existing.res });
       return toVersion(resourceType, doc);
     }
     throw fail(409, 'conflict', `${resourceType}/${id} is being updated concurrently; retry`);

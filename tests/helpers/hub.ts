@@ -26,8 +26,9 @@ export function tempDir(prefix = 'hub-test-'): string {
 
 export async function startTestHub(overrides: Partial<HubConfig> = {}, options: { now?: () => Date; access?: AccessPolicy } = {}): Promise<TestHub> {
   const dataDir = overrides.dataDir ?? tempDir();
+  // Tests of other capabilities run with HUB_AUTH=false (every request is an administrator); tests/security/* turn auth on.
   // Validation runs inline in most tests (a worker per test hub would only cost start-up time); tests/rest/validation-workers.test.ts covers the pool.
-  const config: HubConfig = { ...loadConfig({}), baseUrl: BASE, dataDir, demo: false, logLevel: 'silent', fsync: false, validationWorkers: 0, ...overrides };
+  const config: HubConfig = { ...loadConfig({}), baseUrl: BASE, dataDir, demo: false, logLevel: 'silent', fsync: false, validationWorkers: 0, auth: false, rateLimitPerMinute: 0, ...overrides };
   const hub = await createHub({ config, log: createLogger('silent'), now: options.now, access: options.access });
   return {
     hub,
