@@ -49,6 +49,11 @@ export interface RequestContext {
   readonly baseUrl: string;
   /** The caller's network address (for audit), when the request came over the network. */
   readonly address?: string;
+  /**
+   * Set by the router for requests that answer with aggregates only (`_summary=count`, the indicator and
+   * export operations): the authority role may count records it may not read.
+   */
+  readonly aggregate?: true;
   /** false for bulk loads of generated data (seed/, the first-run demo load): their writes are not audited. */
   readonly audit?: false;
 }

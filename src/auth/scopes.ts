@@ -84,6 +84,14 @@ export function permits(scopes: readonly string[] | undefined, resourceType: str
   return false;
 }
 
+/** Whether granted scopes allow `letter` on every resource type (a `*` scope). */
+export function permitsAll(scopes: readonly string[] | undefined, letter: ScopeLetter): boolean {
+  return (scopes ?? []).some((text) => {
+    const s = parseScope(text);
+    return s !== undefined && s.type === '*' && s.letters.has(letter);
+  });
+}
+
 /** The letter each FHIR interaction needs (SMART v2: search and history are `s`). */
 export const INTERACTION_LETTER: Readonly<Record<string, ScopeLetter>> = {
   create: 'c',

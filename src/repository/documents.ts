@@ -23,6 +23,9 @@ export interface CurrentDoc {
   srt?: ResourceIndex['srt'];
   srd?: ResourceIndex['srd'];
   comp?: string[];
+  /** Access stamps (src/access/stamps.ts): organizations that may see it, and the organization that wrote it first. */
+  acl?: string[];
+  own?: string;
   [field: string]: unknown;
 }
 
@@ -39,6 +42,8 @@ export interface HistoryDoc {
   m: HistoryMethod;
   deleted?: true;
   res?: Resource;
+  acl?: string[];
+  own?: string;
   [field: string]: unknown;
 }
 
@@ -48,6 +53,8 @@ export const historyId = (type: string, id: string, vid: number): string => `${t
 export const RESOURCE_INDEXES: readonly IndexSpec[] = [
   { name: 'ts', keys: { ts: 1 }, ordered: true },
   { name: 'comp', keys: { comp: 1 } },
+  // Access stamps (src/access/stamps.ts): the organizations that may see the document.
+  { name: 'acl', keys: { acl: 1 } },
   // Index entry fields (src/search/params): n string, c token code, r/i/iv reference, lo/hi date, v number and
   // quantity, u uri. Left out of the embedded index: e (exact string), t (token text), s (system), which
   // queries always combine with an indexed field or use rarely.
@@ -58,4 +65,5 @@ export const HISTORY_INDEXES: readonly IndexSpec[] = [
   { name: 'rid', keys: { rid: 1, vid: -1 } },
   { name: 't', keys: { t: 1, ts: -1 } },
   { name: 'ts', keys: { ts: -1 }, ordered: true },
+  { name: 'acl', keys: { acl: 1 } },
 ];

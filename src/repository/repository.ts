@@ -11,6 +11,7 @@ import { fail } from '../fhir/outcomes';
 import { indexResource } from '../search/indexer';
 import type { SearchParamRegistry } from '../search/registry';
 import type { Doc, Filter, FindOptions, PipelineStage, StorageEngine, StoreReader, StoreWriter } from '../store/port';
+import { AccessStamps } from '../access/stamps';
 import type { AccessPolicy } from './access';
 import type { CurrentDoc, HistoryDoc, HistoryMethod } from './documents';
 import { HISTORY, HISTORY_INDEXES, historyId, LOCKS, RESOURCE_INDEXES } from './documents';
@@ -236,6 +237,11 @@ export class RepoWriter extends RepoReader {
   }
 
   private readonly changes: WriteChange[] = [];
+  private stampsOfTx?: AccessStamps;
+  private get stamps(): AccessStamps {
+    this.stampsOfTx ??= new AccessStamps(this.tx, this.ctx);
+    return this.stampsOfTx;
+  }
 
   /** The changes made so far in this transaction that the hooks will see. */
   pendingChanges(): readonly WriteChange[] {
@@ -280,6 +286,7 @@ export class RepoWriter extends RepoReader {
     const ts = this.ctx.now().getTime();
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const existing = (await this.tx.get(type, id)) as CurrentDoc | undefined;
+      this.deps.access.checkWrite?.(this.ctx, type, id, existing, resource);
       if (existing && options.mustNotExist) throw fail(409, 'duplicate', `${type}/${id} already exists`);
       if (options.expectVid !== undefined && existing?.vid !== options.expectVid) {
         throw fail(412, 'conflict', `version conflict: ${type}/${id} is at version ${existing?.vid ?? 'none'}, not ${options.expectVid}`);
@@ -291,10 +298,12 @@ export class RepoWriter extends RepoReader {
       };
       const lastUpdated = Date.parse(stored.meta?.lastUpdated ?? '');
       const index = indexResource(stored, this.deps.registry, { baseUrl: this.ctx.baseUrl });
-      const doc: CurrentDoc = { _id: id, vid, ts: lastUpdated, res: stored, idx: index.idx, srt: index.srt, srd: index.srd, comp: index.comp };
+      const access = await this.stamps.stamp({ resourceType: type, existing, resource: stored, comp: index.comp });
+      const doc: CurrentDoc = { _id: id, vid, ts: lastUpdated, res: stored, idx: index.idx, srt: index.srt, srd: index.srd, comp: index.comp, ...access };
       if (!(await this.tx.replaceIf(type, doc, 'vid', existing?.vid))) continue;
-      const history: HistoryDoc = { _id: historyId(type, id, vid), rid: `${type}/${id}`, t: type, id, vid, ts: lastUpdated, m: options.method, res: stored };
+      const history: HistoryDoc = { _id: historyId(type, id, vid), rid: `${type}/${id}`, t: type, id, vid, ts: lastUpdated, m: options.method, res: stored, ...access };
       await this.tx.insert(HISTORY, history);
+      await this.stamps.afterWrite(type, id);
       const created = !existing || existing.deleted === true;
       if (options.hooks !== false) this.changes.push({ method: options.method, resourceType: type, id, vid, previous: created ? undefined : existing?.res, resource: stored });
       return { version: toVersion(type, doc), created };
@@ -311,12 +320,18 @@ export class RepoWriter extends RepoReader {
         throw fail(412, 'conflict', `version conflict: ${resourceType}/${id} is at version ${existing?.vid ?? 'none'}, not ${options.expectVid}`);
       }
       if (!existing || existing.deleted) return undefined;
+      this.deps.access.checkWrite?.(this.ctx, resourceType, id, existing, undefined);
       const vid = existing.vid + 1;
       const stamp = Math.max(ts, existing.ts + 1);
-      const doc: CurrentDoc = { _id: id, vid, ts: stamp, deleted: true };
+      // The tombstone keeps the access stamps, so those who saw the resource learn it was deleted (410).
+      const access = { acl: existing.acl, own: existing.own };
+      const doc: CurrentDoc = { _id: id, vid, ts: stamp, deleted: true, ...access };
       if (!(await this.tx.replaceIf(resourceType, doc, 'vid', existing.vid))) continue;
-      const history: HistoryDoc = { _id: historyId(resourceType, id, vid), rid: `${resourceType}/${id}`, t: resourceType, id, vid, ts: stamp, m: 'DELETE', deleted: true };
+      const history: HistoryDoc = { _id: historyId(resourceType, id, vid), rid: `${resourceType}/${id}`, t: resourceType, id, vid, ts: stamp, m: 'DELETE', deleted: true, ...access };
       await this.tx.insert(HISTORY, history);
+      // A deleted relationship (a referral Task, an encounter) may end an organization's access.
+      this.stamps.removed(resourceType, existing);
+      await this.stamps.afterWrite(resourceType, id);
       this.changes.push({ method: 'DELETE', resourceType, id, vid, previous: existing.res });
       return toVersion(resourceType, doc);
     }

@@ -1,9 +1,10 @@
 /**
  * Patient/{id}/$everything (FHIR R4 patient-operation-everything): the patient and every resource in the
- * patient's compartment, as a paged searchset. `_type` narrows the types, `_since` keeps resources changed
+ * patient's compartment except the audit trail (AuditEvent is in the R4 compartment, but it is the record of
+ * who looked, not part of the patient's record), as a paged searchset. `_type` narrows the types, `_since` keeps resources changed
  * since then, `_count` sets the page size. Reads go through the same search and access scope as any search.
  */
-import { patientCompartmentTypes } from '../../search/compartments';
+import { patientDataTypes } from '../../access/resource-classes';
 import type { OperationDefinitionRef } from '../operations';
 import { fail } from '../outcomes';
 
@@ -24,7 +25,7 @@ export const everythingOperation: OperationDefinitionRef = {
     if (since) query.push(['_lastUpdated', `ge${since}`]);
     if (!query.some(([k]) => k === '_count')) query.push(['_count', String(services.search.maxCount)]);
     const bundle = await services.search.search(ctx, reader, {
-      types: patientCompartmentTypes(),
+      types: patientDataTypes(),
       query,
       compartment: `Patient/${target.id}`,
       strict: false,
