@@ -11,7 +11,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context';
 import { isAdministrator } from '../context';
-import { AUDIT_TYPE } from './resource-classes';
+import { AUDIT_TYPE, patientDataTypes } from './resource-classes';
 import type { CurrentDoc, HistoryDoc } from '../repository/documents';
 import { HISTORY } from '../repository/documents';
 import type { StoreWriter } from '../store/port';
@@ -155,20 +155,30 @@ export class AccessStamps {
     return own ? { acl: union(...lists), own } : { acl: union(...lists) };
   }
 
+  /** Computes a patient's grants from scratch and records the types of its compartment (for the backfill). */
+  async resetGrants(patient: string): Promise<void> {
+    const types: string[] = [];
+    for (const type of patientDataTypes()) if ((await this.tx.count(type, { comp: patient }, 1)) > 0) types.push(type);
+    await this.tx.put(GRANTS, { _id: idOf(patient), orgs: await this.computeGrants(patient), types });
+  }
+
+  /** Stamps one stored document (and its history) from the current grants; false when it was already right. */
+  async restamp(type: string, doc: CurrentDoc): Promise<boolean> {
+    const own = typeof doc.own === 'string' ? doc.own : undefined;
+    const { acl } = await this.fieldsFor(doc.res, doc.comp ?? [], own);
+    if (doc.acl && sameSet(acl, doc.acl)) return false;
+    await this.tx.put(type, { ...doc, acl });
+    await this.restampHistory(`${type}/${doc._id}`, acl);
+    return true;
+  }
+
   /** Stamps every document of a patient's compartment (and its history) again, except `skip` (just written). */
   private async restampCompartment(patient: string, skip: string | undefined): Promise<void> {
     for (const type of (await this.grantDoc(patient))?.types ?? []) {
       const filter = type === 'Patient' ? { _id: idOf(patient) } : { comp: patient };
       const docs: CurrentDoc[] = [];
       for await (const doc of this.tx.find(type, filter)) docs.push(doc as CurrentDoc);
-      for (const doc of docs) {
-        if (`${type}/${doc._id}` === skip) continue;
-        const own = typeof doc.own === 'string' ? doc.own : undefined;
-        const { acl } = await this.fieldsFor(doc.res, doc.comp ?? [], own);
-        if (sameSet(acl, (doc.acl as string[] | undefined) ?? [])) continue;
-        await this.tx.put(type, { ...doc, acl });
-        await this.restampHistory(`${type}/${doc._id}`, acl);
-      }
+      for (const doc of docs) if (`${type}/${doc._id}` !== skip) await this.restamp(type, doc);
     }
   }
 
