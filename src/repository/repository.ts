@@ -23,6 +23,18 @@ export interface RepositoryDeps {
   readonly newId: () => string;
   /** Run inside every write transaction, before commit, in this order (access stamps, domain rules, audit). */
   readonly hooks?: readonly WriteHook[];
+  /** Run on every version as it is stored, in this order (src/workflow). */
+  readonly transforms?: readonly WriteTransform[];
+}
+
+/**
+ * A change to what is written, made as the version is stored (routing a referral to its receiver, stamping
+ * its time limit, activating a Subscription). Runs inside the transaction for every version a write path
+ * stores; it must keep the resource valid (validation ran before) and return it unchanged when it does not apply.
+ */
+export interface WriteTransform {
+  readonly name: string;
+  apply(writer: RepoWriter, resource: Resource, previous: Resource | undefined): Promise<Resource>;
 }
 
 /** One resource version a write transaction produced, as the write hooks see it. */
@@ -226,6 +238,7 @@ function decodeCursor(cursor: string): [number, string] {
 }
 
 const MAX_CAS_RETRIES = 20;
+const MAX_HOOK_ROUNDS = 4;
 
 export class RepoWriter extends RepoReader {
   constructor(
@@ -250,9 +263,12 @@ export class RepoWriter extends RepoReader {
 
   /** Runs the write hooks over the transaction's changes (Repository.write calls it before commit). */
   async finish(): Promise<void> {
-    if (this.changes.length === 0) return;
-    const changes = this.changes.splice(0);
-    for (const hook of this.deps.hooks ?? []) await hook.beforeCommit(this, changes);
+    // Writes a hook makes (a rule booking a Slot) are changes too: they pass every hook in the next round.
+    for (let round = 0; this.changes.length > 0; round++) {
+      if (round === MAX_HOOK_ROUNDS) throw new Error('write hooks keep writing: more than ' + MAX_HOOK_ROUNDS + ' rounds');
+      const changes = this.changes.splice(0);
+      for (const hook of this.deps.hooks ?? []) await hook.beforeCommit(this, changes);
+    }
   }
 
   /** Direct access to the transaction, for hooks that keep their own collections (access grants, outbox). */
@@ -292,8 +308,10 @@ export class RepoWriter extends RepoReader {
         throw fail(412, 'conflict', `version conflict: ${type}/${id} is at version ${existing?.vid ?? 'none'}, not ${options.expectVid}`);
       }
       const vid = (existing?.vid ?? 0) + 1;
+      let content = resource;
+      for (const transform of options.hooks === false ? [] : (this.deps.transforms ?? [])) content = await transform.apply(this, content, existing?.deleted ? undefined : existing?.res);
       const stored: Resource = {
-        ...resource,
+        ...content,
         meta: { ...resource.meta, versionId: String(vid), lastUpdated: new Date(Math.max(ts, (existing?.ts ?? 0) + 1)).toISOString() },
       };
       const lastUpdated = Date.parse(stored.meta?.lastUpdated ?? '');
