@@ -35,6 +35,8 @@ export interface HubConfig {
   readonly rateLimitPerMinute: number;
   /** Failed token requests per 15 minutes one address may make before it is refused for a while. */
   readonly tokenFailureLimit: number;
+  /** Write an AuditEvent for every interaction (docs/audit.md). false only for benchmarks and throwaway hubs. */
+  readonly audit: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -94,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     corsOrigins: list(env, 'HUB_CORS_ORIGINS', []),
     rateLimitPerMinute: int(env, 'HUB_RATE_LIMIT', 6000),
     tokenFailureLimit: int(env, 'HUB_TOKEN_FAILURE_LIMIT', 20),
+    audit: bool(env, 'HUB_AUDIT', true),
   };
 }

@@ -3,6 +3,8 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'health-community-hub' }, timestamp: pino.stdTimeFunctions.isoTime });
+/** `destination`: where the lines go (default standard output); tests pass a stream to read them. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = { level, base: { service: 'health-community-hub' }, timestamp: pino.stdTimeFunctions.isoTime };
+  return destination ? pino(options, destination) : pino(options);
 }

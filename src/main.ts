@@ -1,7 +1,7 @@
 /** Starts the hub: `npm start`. Configuration: README.md#configuration. */
 import { createHub } from './app';
 import { loadConfig } from './config';
-import { isEmpty, loadDemoRegion, tryThese } from './first-run';
+import { isEmpty, loadDemoRegion, setUpDemoClients, tryThese } from './first-run';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -9,12 +9,14 @@ async function main(): Promise<void> {
   let demo = '';
   if (config.demo && (await isEmpty(hub))) {
     const loaded = await loadDemoRegion(hub, process.stderr.isTTY === true);
-    demo = `  Demo region: ${loaded.resources.toLocaleString('en')} resources loaded in ${loaded.seconds.toFixed(1)} s\n\n${tryThese(config.baseUrl)}\n`;
+    const clients = await setUpDemoClients(hub, config.demoClientsDir);
+    demo = `  Demo region: ${loaded.resources.toLocaleString('en')} resources loaded in ${loaded.seconds.toFixed(1)} s\n\n${tryThese(config.baseUrl, clients)}\n`;
   }
   await hub.listen();
   hub.log.info({ baseUrl: config.baseUrl, store: hub.engine.kind }, 'hub listening');
+  const auth = config.auth ? `  Authentication: SMART Backend Services, token endpoint ${hub.auth.endpoints.token}\n` : '  Authentication: OFF (HUB_AUTH=false): every request acts as an administrator\n';
   process.stdout.write(
-    `\nHealth Community Hub is running.\n  FHIR base: ${config.baseUrl}\n  Store: ${hub.engine.kind === 'embedded' ? `embedded (${config.dataDir})` : 'MongoDB'}\n${demo}\n`,
+    `\nHealth Community Hub is running.\n  FHIR base: ${config.baseUrl}\n  Store: ${hub.engine.kind === 'embedded' ? `embedded (${config.dataDir})` : 'MongoDB'}\n${auth}${demo}\n`,
   );
   const stop = (): void => {
     hub.close().then(

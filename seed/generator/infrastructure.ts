@@ -62,6 +62,8 @@ export interface RegionDirectory {
 }
 
 const TERTIARY_HOSPITAL_NAME = '天津市海河中心医院';
+const PHARMACY_NAME = '互联网医院药学部';
+const HL7_ORGANIZATION_TYPE = 'http://terminology.hl7.org/CodeSystem/organization-type';
 const HOSPITAL_NAME = '天津市海河中心医院互联网医院';
 const HOSPITAL_DISTRICT = DISTRICTS[3]; // 南开区
 const AUTHORITY_NAME = '天津市卫生健康委员会';
@@ -261,6 +263,21 @@ function regionalOrganizations(dir: RegionDirectory, rng: Rng): BundleEntry[] {
     address: [address(dir.hospitalDistrict, '鞍山西道188号')],
     partOf: ref('Organization', ids.tertiaryHospital(), TERTIARY_HOSPITAL_NAME),
   };
+  // The hospital pharmacy acts on its own in the community (it reviews and dispenses the hospital's
+  // prescriptions), so it is an Organization of its own, part of the internet hospital. No random draws:
+  // adding it leaves the rest of the region unchanged.
+  const pharmacy: Organization = {
+    resourceType: 'Organization',
+    id: ids.hospitalPharmacy(),
+    meta: meta(PROFILES.Organization),
+    extension: hospitalExtensions(),
+    active: true,
+    type: [{ coding: [orgTypeCoding('hospital-department'), coding(HL7_ORGANIZATION_TYPE, 'dept', 'Hospital Department')] }],
+    name: PHARMACY_NAME,
+    telecom: workPhone(hospitalPhone),
+    address: [address(dir.hospitalDistrict, '鞍山西道188号')],
+    partOf: ref('Organization', ids.hospital(), dir.hospitalName),
+  };
   const location: Location = {
     resourceType: 'Location',
     id: ids.hospitalLocation(),
@@ -272,7 +289,7 @@ function regionalOrganizations(dir: RegionDirectory, rng: Rng): BundleEntry[] {
     position: { latitude: dir.hospitalDistrict.latitude, longitude: dir.hospitalDistrict.longitude },
     managingOrganization: ref('Organization', ids.tertiaryHospital(), TERTIARY_HOSPITAL_NAME),
   };
-  const entries = [authority, community, tertiary, hospital, location].map(putEntry);
+  const entries = [authority, community, tertiary, hospital, pharmacy, location].map(putEntry);
   for (const dept of dir.departments) {
     const d = dept.department;
     const service: HealthcareService = {

@@ -90,6 +90,8 @@ export class RegionIds {
   readonly hospital = (): string => this.id('org-internet-hospital');
   /** The physical tertiary hospital the internet hospital belongs to (互联网医院依托的实体医院). */
   readonly tertiaryHospital = (): string => this.id('org-tertiary-hospital');
+  /** The internet hospital's pharmacy (药学部): reviews and dispenses its prescriptions. */
+  readonly hospitalPharmacy = (): string => this.id('org-hospital-pharmacy');
   readonly hospitalLocation = (): string => this.id('loc-internet-hospital');
   readonly department = (key: string): string => this.id(`hs-hospital-${key}`);
   readonly hospitalDoctor = (key: string, n: number): string => this.id(`pr-hospital-${key}-${n}`);

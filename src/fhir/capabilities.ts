@@ -3,6 +3,7 @@
  * parameters in the registry, the registered operations and the formats the HTTP layer accepts.
  */
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type { AuthEndpoints } from '../auth/urls';
 import { resourceTypes } from './resource-types';
 import type { FhirRouter } from './router';
 import { SYSTEM_INTERACTIONS, TYPE_INTERACTIONS } from './router';
@@ -13,6 +14,25 @@ export const SERVER_VERSION = '0.1.0';
 const SEARCH_TYPE_MAP: Record<string, 'number' | 'date' | 'string' | 'token' | 'reference' | 'composite' | 'quantity' | 'uri' | 'special'> = {
   number: 'number', date: 'date', string: 'string', token: 'token', reference: 'reference', composite: 'composite', quantity: 'quantity', uri: 'uri', special: 'special',
 };
+
+type RestSecurity = NonNullable<NonNullable<CapabilityStatement['rest']>[number]['security']>;
+
+/** SMART on FHIR security (SMART App Launch 2.x conformance.html): the token endpoint and CORS. */
+export function restSecurity(endpoints: AuthEndpoints | undefined): RestSecurity {
+  return {
+    cors: true,
+    service: [
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }],
+        text: 'OAuth2 using SMART Backend Services (client_credentials with private_key_jwt)',
+      },
+    ],
+    ...(endpoints
+      ? { extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: endpoints.token }] }] }
+      : {}),
+    description: 'Every request except metadata and .well-known/smart-configuration needs a bearer token from the token endpoint (docs/security.md).',
+  };
+}
 
 export function capabilityStatement(services: FhirServices, router: FhirRouter): CapabilityStatement {
   const registry = services.repo.registry;
@@ -57,6 +77,7 @@ export function capabilityStatement(services: FhirServices, router: FhirRouter):
     rest: [
       {
         mode: 'server',
+        security: restSecurity(services.authEndpoints),
         resource,
         interaction: SYSTEM_INTERACTIONS.map((code) => ({ code })),
         searchParam: [

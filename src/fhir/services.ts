@@ -1,4 +1,5 @@
 /** What the FHIR interactions need, passed in by the composition root (src/app.ts). */
+import type { AuthEndpoints } from '../auth/urls';
 import type { ResourceAccess } from '../repository/repository';
 import type { SearchService } from '../search/service';
 import type { ResourceValidator } from '../validation/validator';
@@ -12,4 +13,6 @@ export interface FhirServices {
   readonly limits: {
     readonly maxBundleEntries: number;
   };
+  /** The OAuth endpoints, for the CapabilityStatement's `rest.security`. */
+  readonly authEndpoints?: AuthEndpoints;
 }

@@ -5,17 +5,24 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
-import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context';
-import { OPEN } from '../context';
+import { ANONYMOUS } from '../context';
 import type { Logger } from '../logger';
-import { fail, outcomeOf, statusOf } from '../fhir/outcomes';
+import type { HubAuth } from '../auth';
+import { fail } from '../fhir/outcomes';
 import type { FhirRouter } from '../fhir/router';
 import type { FhirRequest, HttpMethod } from '../fhir/request';
 import { checkDepth, decodeSegment } from '../fhir/request';
 import type { StorageEngine } from '../store/port';
 import type { AuditSink } from '../audit/port';
 import { checkRequestType, responseType } from './formats';
+import { authenticate } from './authentication';
+import { corsPolicy, securityHeaders } from './hardening';
+import type { HubRequest } from './hub-request';
+import { oauthRouter, smartConfigurationRoute } from './oauth-routes';
+import { requestRateLimit } from './rate-limits';
+import { renderError, send } from './render';
+import { requestLogLine } from './request-log';
 
 export interface HttpDeps {
   readonly router: FhirRouter;
@@ -26,25 +33,25 @@ export interface HttpDeps {
   readonly now: () => Date;
   /** Where refusals that never reach the router (401) and token requests are audited. */
   readonly audit: AuditSink;
+  /** Token endpoint, token verification and whether tokens are required (HUB_AUTH). */
+  readonly auth: HubAuth;
+  readonly security: HttpSecurityOptions;
 }
 
-type HubRequest = Request & { id?: string; log?: Logger; started?: bigint };
+export interface HttpSecurityOptions {
+  /** HUB_CORS_ORIGINS: browser origins allowed by CORS (`*` for any; empty for none). */
+  readonly corsOrigins: readonly string[];
+  /** HUB_RATE_LIMIT: requests a minute per client (or address); 0 for none. */
+  readonly rateLimitPerMinute: number;
+  /** HUB_TOKEN_FAILURE_LIMIT: failed token requests per address per 15 minutes; 0 for none. */
+  readonly tokenFailureLimit: number;
+  /** Express's `trust proxy` (addresses from X-Forwarded-For); default off. */
+  readonly trustProxy?: boolean | number | string;
+}
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 /** FHIR resources nest a few dozen levels at most; deeper bodies are refused before validation recurses. */
 const MAX_JSON_DEPTH = 64;
-
-function send(res: Response, status: number, body: Resource | undefined, type: string, pretty: boolean, head: boolean): void {
-  res.status(status);
-  if (body === undefined || status === 204 || status === 304) {
-    res.end();
-    return;
-  }
-  const text = JSON.stringify(body, null, pretty ? 2 : undefined);
-  res.setHeader('Content-Type', `${type}; charset=utf-8`);
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(head ? undefined : text);
-}
 
 function queryPairs(req: Request): Array<[string, string]> {
   const q = req.originalUrl.indexOf('?');
@@ -60,6 +67,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  if (deps.security.trustProxy !== undefined) app.set('trust proxy', deps.security.trustProxy);
 
   app.use((req: HubRequest, res, next) => {
     const incoming = req.header('x-request-id');
@@ -68,11 +76,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     req.log = deps.log.child({ requestId: req.id });
     res.setHeader('X-Request-Id', req.id);
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - (req.started ?? 0n)) / 1e6;
-      req.log?.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      req.log?.info(requestLogLine(req, res, Number(process.hrtime.bigint() - (req.started ?? 0n)) / 1e6), 'request');
     });
     next();
   });
+  app.use(securityHeaders());
+  const cors = corsPolicy(deps.security.corsOrigins);
+  if (cors) app.use(cors);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -87,7 +97,17 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     );
   });
 
-  app.use('/fhir', express.raw({ type: () => true, limit: deps.bodyLimitBytes }), (req: HubRequest, res, next) => {
+  const limit = requestRateLimit(deps.security.rateLimitPerMinute);
+  const limited = limit ? [limit] : [];
+  const anonymous = (req: HubRequest, _res: Response, next: NextFunction): void => {
+    req.identity = ANONYMOUS;
+    next();
+  };
+  app.use('/oauth2', anonymous, ...limited, oauthRouter({ auth: deps.auth, audit: deps.audit, now: deps.now, tokenFailureLimit: deps.security.tokenFailureLimit }));
+  app.get('/fhir/.well-known/smart-configuration', anonymous, ...limited, smartConfigurationRoute(deps.auth));
+
+  const identify = authenticate({ auth: deps.auth, audit: deps.audit, now: deps.now });
+  app.use('/fhir', identify, ...limited, express.raw({ type: () => true, limit: deps.bodyLimitBytes }), (req: HubRequest, res, next) => {
     const pairs = queryPairs(req);
     const pretty = param(pairs, '_pretty') === 'true';
     const head = req.method === 'HEAD';
@@ -115,7 +135,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const headers: Record<string, string | undefined> = {};
       for (const name of ['if-match', 'if-none-match', 'if-none-exist', 'if-modified-since', 'prefer']) headers[name] = req.header(name);
       const fhirReq: FhirRequest = { method: req.method as HttpMethod, path, query: pairs, headers, body, contentType };
-      const ctx: RequestContext = { requestId: req.id ?? randomUUID(), identity: OPEN, now: deps.now, log: req.log ?? deps.log, baseUrl: deps.baseUrl };
+      const ctx: RequestContext = { requestId: req.id ?? randomUUID(), identity: req.identity ?? ANONYMOUS, now: deps.now, log: req.log ?? deps.log, baseUrl: deps.baseUrl, address: req.ip };
       const out = await deps.router.handle(ctx, fhirReq);
       if (out.etag) res.setHeader('ETag', out.etag);
       if (out.lastModified) res.setHeader('Last-Modified', out.lastModified);
@@ -145,16 +165,4 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }
   });
   return app;
-}
-
-function renderError(error: unknown, req: HubRequest, res: Response, type: string, pretty: boolean): void {
-  const status = statusOf(error);
-  if (status >= 500) req.log?.error({ err: error }, 'request failed');
-  const outcome = status >= 500 ? outcomeOf(new Error('internal')) : outcomeOf(error);
-  if (status >= 500) outcome.issue = [{ severity: 'error', code: 'exception', details: { text: `internal server error (request ${req.id ?? ''})` } }];
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  send(res, status, outcome, type, pretty, req.method === 'HEAD');
 }
