@@ -57,13 +57,19 @@ export function decodeSegment(segment: string): string {
   }
 }
 
-/** Rejects JSON nested deeper than `max` levels before any validator recurses into it. */
+const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+
+/** Rejects JSON nested deeper than `max` levels (before any validator recurses into it), or with a reserved key (`__proto__`, `constructor`, `prototype`) anywhere. */
 export function checkDepth(value: unknown, max: number): void {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop() as [unknown, number];
     if (v === null || typeof v !== 'object') continue;
     if (depth > max) throw fail(400, 'structure', `the body is nested more than ${max} levels deep`);
+    if (!Array.isArray(v)) {
+      // No FHIR element has these names; refusing them here keeps every later reader safe from prototype tricks.
+      for (const key of RESERVED_KEYS) if (Object.hasOwn(v, key)) throw fail(400, 'structure', `the body contains the reserved key '${key}'`);
+    }
     for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
       if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
     }

@@ -21,6 +21,7 @@ import { CODE_SYSTEMS, IG_BASE, LOINC, PROFILES, REFERRAL_CODE } from './canonic
 import { defaultProfilesDir, readIgFiles } from './ig-files';
 import { InstanceWalker } from './instance-walker';
 import { r4Definition } from './r4-base';
+import { claimedProfiles } from '../validation/envelope';
 
 export interface ImplementationGuide {
   readonly dir: string;
@@ -96,7 +97,9 @@ function asResource(input: unknown): Resource | OperationOutcomeIssue {
   if (!isObject(input) || typeof input.resourceType !== 'string' || !input.resourceType) {
     return error('structure', 'Not a FHIR resource: a JSON object with a resourceType is required', 'resourceType');
   }
-  if (!r4Definition(input.resourceType)) {
+  const definition = r4Definition(input.resourceType);
+  // A data type (Identifier) or an abstract type (DomainResource) has a definition too, but is no resource.
+  if (definition?.kind !== 'resource' || definition.abstract) {
     return error('structure', `Unknown resource type ${input.resourceType}`, 'resourceType');
   }
   return input as unknown as Resource;
@@ -227,7 +230,8 @@ export function validateForWrite(input: unknown, options: WriteValidationOptions
   if (!('resourceType' in resource)) {
     return [resource];
   }
-  const claimed = (resource.meta?.profile ?? []).filter((p) => p.startsWith(IG_BASE));
+  // Read defensively: this function takes any input, and meta.profile may be anything until validated.
+  const claimed = claimedProfiles(resource).filter((p) => p.startsWith(IG_BASE));
   const required = options.requireHubProfiles ? requiredProfileFor(resource) : undefined;
   const profiles = [...new Set(required ? [...claimed, required] : claimed)];
   if (!profiles.length) {

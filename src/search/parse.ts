@@ -7,6 +7,7 @@
  */
 import { isResourceType } from '@medplum/core';
 import { fail } from '../fhir/outcomes';
+import { hasReservedName } from '../validation/reserved-names';
 
 export interface ChainLink {
   /** The reference parameter followed at this step. */
@@ -129,6 +130,7 @@ export function parseSearch(query: ReadonlyArray<readonly [string, string]>): Se
   } = { criteria: [], sort: [], include: [], revinclude: [], unsupported: [] };
   for (const [name, value] of query) {
     if (TRANSPORT.has(name)) continue;
+    checkNames(name, value);
     switch (name.split(':')[0]) {
       case '_sort':
         for (const key of value.split(',').filter(Boolean)) {
@@ -178,6 +180,20 @@ export function parseSearch(query: ReadonlyArray<readonly [string, string]>): Se
     req.criteria.push(name.startsWith('_has:') ? parseHas(name, value) : parseCriterionName(name, value, []));
   }
   return req;
+}
+
+/** Parameters whose value names parameters, elements or types (not data to match). */
+const NAMING_VALUES = new Set(['_sort', '_elements', '_include', '_revinclude', '_type', '_summary', '_total']);
+
+/**
+ * A parameter name, or a value that names parameters or elements, may not be a prototype key
+ * (`__proto__`, `constructor`, `prototype`): 400, whatever the handling of unknown parameters.
+ */
+function checkNames(name: string, value: string): void {
+  if (hasReservedName(name)) throw fail(400, 'invalid', `'${name.slice(0, 100)}' is not a search parameter name`);
+  if (NAMING_VALUES.has(name.split(':')[0]) && hasReservedName(value)) {
+    throw fail(400, 'invalid', `${name} '${value.slice(0, 100)}' does not name a parameter, element or type`);
+  }
 }
 
 /** Splits a value at separators that are not escaped with a backslash (escapes are kept for the units). */

@@ -1,5 +1,6 @@
 /**
  * Every create and update passes here:
+ * 0. the envelope (resourceType, id, meta) the steps below read, so that they never see a misshapen one (envelope.ts);
  * 1. structure and value-set enums against the official R4 JSON Schema, with ajv (json-schema.ts);
  * 2. cardinality, types, invariants and required bindings against the R4 StructureDefinitions
  *    (@medplum/core) and every hub profile the resource claims in meta.profile — or, when hub profiles
@@ -8,6 +9,7 @@
  */
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { validateAgainstProfile, validateForWrite } from '../profiles/implementation-guide';
+import { envelopeIssues } from './envelope';
 import { validateJsonSchema } from './json-schema';
 import { ValidationPool } from './pool';
 
@@ -30,6 +32,9 @@ export function isError(issue: OperationOutcomeIssue): boolean {
 
 export function createValidator(options: { requireHubProfiles: boolean }): InlineValidator {
   const validateNow = (resource: Resource, opts: { profile?: string } = {}): OperationOutcomeIssue[] => {
+      // The envelope first: the validators below read resourceType, id and meta.profile to pick what to check.
+      const envelope = envelopeIssues(resource);
+      if (envelope.length > 0) return envelope;
       const schema = validateJsonSchema(resource);
       const flagged = new Set(schema.flatMap((i) => i.expression ?? []));
       const rest = opts.profile ? validateAgainstProfile(resource, opts.profile) : validateForWrite(resource, { requireHubProfiles: options.requireHubProfiles });

@@ -22,9 +22,10 @@ import { applyReturnPreference } from '../prefer';
 import { versionResponse } from '../versions';
 import { assertValid, withoutServerMeta } from './body';
 import { withRemembered } from '../../validation/validator';
+import { bundleEntries, checkedEntry } from './bundle-shape';
+import { envelopeIssues } from '../../validation/envelope';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -49,11 +50,9 @@ interface PreparedEntry {
   readonly req: FhirRequest;
 }
 
-function prepare(ctx: RequestContext, entry: BundleEntry, index: number, prefer?: string): PreparedEntry {
-  const request = entry.request;
-  if (!request?.method || !METHODS.has(request.method) || !request.url) {
-    throw fail(400, 'invalid', `entry ${index}: request.method and request.url are required`, [`Bundle.entry[${index}].request`]);
-  }
+function prepare(ctx: RequestContext, raw: unknown, index: number, prefer?: string): PreparedEntry {
+  const entry = checkedEntry(raw, index);
+  const request = entry.request as BundleEntryRequest & { url: string };
   const { path, query } = parseEntryUrl(request.url, ctx.baseUrl);
   const headers: Record<string, string | undefined> = {
     'if-match': request.ifMatch,
@@ -83,8 +82,8 @@ function prepare(ctx: RequestContext, entry: BundleEntry, index: number, prefer?
 
 /** A JSON Patch inside a Bundle travels as a Binary (http.html#patch). */
 function decodeBinaryPatch(binary: Resource): unknown {
-  const data = (binary as { data?: string }).data;
-  if (!data) throw fail(400, 'invalid', 'a PATCH entry carried as Binary needs data');
+  const data = (binary as { data?: unknown }).data;
+  if (typeof data !== 'string' || !data) throw fail(400, 'invalid', 'a PATCH entry carried as Binary needs data');
   try {
     return JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
   } catch {
@@ -112,7 +111,7 @@ export async function processBundle(ctx: RequestContext, services: FhirServices,
   if (bundle.type !== 'batch' && bundle.type !== 'transaction') {
     throw fail(400, 'invalid', `Bundle.type must be batch or transaction, not '${bundle.type ?? ''}'`, ['Bundle.type']);
   }
-  const entries = bundle.entry ?? [];
+  const entries = bundleEntries(bundle);
   if (entries.length > services.limits.maxBundleEntries) {
     throw fail(413, 'too-costly', `the Bundle has ${entries.length} entries; the limit is ${services.limits.maxBundleEntries}`);
   }
@@ -123,9 +122,9 @@ export async function processBundle(ctx: RequestContext, services: FhirServices,
 /** Batch entries are independent (http.html#transaction): a few run at a time, answers keep the request order. */
 const BATCH_CONCURRENCY = 8;
 
-async function batch(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[], prefer: string | undefined): Promise<FhirResponse> {
+async function batch(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: readonly unknown[], prefer: string | undefined): Promise<FhirResponse> {
   const out: BundleEntry[] = new Array(entries.length);
-  const runOne = async (entry: BundleEntry, index: number): Promise<BundleEntry> => {
+  const runOne = async (entry: unknown, index: number): Promise<BundleEntry> => {
     try {
       const prepared = prepare(ctx, entry, index, prefer);
       if (prepared.req.path.length === 0) throw fail(400, 'invalid', `entry ${index}: a batch cannot contain another batch or transaction`);
@@ -153,7 +152,7 @@ async function batch(ctx: RequestContext, services: FhirServices, router: FhirRo
   return { status: 200, body: { resourceType: 'Bundle', type: 'batch-response', entry: out } };
 }
 
-async function transaction(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: BundleEntry[], prefer: string | undefined): Promise<FhirResponse> {
+async function transaction(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: readonly unknown[], prefer: string | undefined): Promise<FhirResponse> {
   if (!(services.repo instanceof Repository)) throw fail(400, 'invalid', 'a transaction cannot be nested in another');
   const repo = services.repo;
   if (!repo.engine.atomicTransactions && entries.length > 1) {
@@ -278,6 +277,8 @@ async function prevalidate(
     const id = freshIds.get(p.index);
     const isUpdate = p.request.method === 'PUT' && p.req.path.length === 2;
     if (id === undefined && !isUpdate) continue;
+    // A misshapen entry is left to its own run, which names it in the answer.
+    if (envelopeIssues(body).length > 0) continue;
     const copy = structuredClone(body) as Resource;
     rewriteKnownReferences(copy, known);
     await resolveConditionalReferences(resolver, copy);

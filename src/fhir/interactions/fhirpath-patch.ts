@@ -7,8 +7,18 @@ import type { TypedValue } from '@medplum/core';
 import { evalFhirPathTyped, toTypedValue, tryGetDataType } from '@medplum/core';
 import type { Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
 import { fail } from '../outcomes';
+import { fhirPathHasReservedName, hasReservedName } from '../../validation/reserved-names';
 
 type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The well-formed parameters (objects) of a list that the client may have sent as anything. */
+function parametersOf(list: unknown): ParametersParameter[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || !list.every(isObject)) throw fail(400, 'invalid', 'FHIRPath Patch: parameter and part must be lists of objects');
+  return list as unknown as ParametersParameter[];
+}
 
 function partValue(parts: ParametersParameter[], name: string): ParametersParameter | undefined {
   return parts.find((p) => p.name === name);
@@ -20,10 +30,16 @@ function valueOf(p: ParametersParameter | undefined): unknown {
   if (p.resource) return p.resource;
   if (p.part) {
     const out: Json = {};
-    for (const sub of p.part) if (sub.name) out[sub.name] = valueOf(sub);
+    for (const sub of parametersOf(p.part)) if (typeof sub.name === 'string' && sub.name) out[elementName(sub.name)] = valueOf(sub);
     return out;
   }
   return undefined;
+}
+
+/** An element name given by the client, refused when it would reach a prototype (`__proto__`, `constructor`). */
+function elementName(name: string): string {
+  if (hasReservedName(name)) throw fail(400, 'invalid', `FHIRPath Patch: '${name.slice(0, 100)}' is not an element name`);
+  return name;
 }
 
 function text(p: ParametersParameter | undefined): string | undefined {
@@ -119,9 +135,11 @@ function applyOne(resource: Resource, op: ParametersParameter[]): void {
   const type = text(partValue(op, 'type'));
   const path = text(partValue(op, 'path'));
   if (!type || !path) throw fail(400, 'invalid', 'FHIRPath Patch: each operation needs a type and a path');
+  if (fhirPathHasReservedName(path)) throw fail(400, 'invalid', `FHIRPath Patch: '${path.slice(0, 100)}' names no element`);
   switch (type) {
     case 'add': {
-      const name = text(partValue(op, 'name'));
+      const given = text(partValue(op, 'name'));
+      const name = given === undefined ? undefined : elementName(given);
       const value = valueOf(partValue(op, 'value'));
       if (!name || value === undefined) throw fail(400, 'invalid', 'FHIRPath Patch add needs name and value');
       const target = single(path, resource, false) as TypedValue;
@@ -174,8 +192,8 @@ function applyOne(resource: Resource, op: ParametersParameter[]): void {
 
 export function applyFhirPathPatch(resource: Resource, patch: Parameters): Resource {
   const copy = structuredClone(resource);
-  const ops = (patch.parameter ?? []).filter((p) => p.name === 'operation');
+  const ops = parametersOf(patch.parameter).filter((p) => p.name === 'operation');
   if (ops.length === 0) throw fail(400, 'invalid', 'FHIRPath Patch: the Parameters hold no operation');
-  for (const op of ops) applyOne(copy, op.part ?? []);
+  for (const op of ops) applyOne(copy, parametersOf(op.part));
   return copy;
 }

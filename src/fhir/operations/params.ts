@@ -6,14 +6,20 @@ import type { Parameters, ParametersParameter, Resource } from '@medplum/fhirtyp
 import type { FhirRequest } from '../request';
 import { fail } from '../outcomes';
 
+function wellFormed(list: unknown): ParametersParameter[] {
+  if (!Array.isArray(list)) return [];
+  return list.filter((p: unknown): p is ParametersParameter => typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string');
+}
+
 export class OperationParams {
   private constructor(private readonly params: ParametersParameter[]) {}
 
   static from(req: FhirRequest): OperationParams {
     const params: ParametersParameter[] = req.query.filter(([k]) => !k.startsWith('_')).map(([name, value]) => ({ name, valueString: value }));
     const body = req.body as Resource | undefined;
-    if (req.method === 'POST' && body !== undefined) {
-      if (body.resourceType === 'Parameters') params.push(...((body as Parameters).parameter ?? []));
+    if (req.method === 'POST' && body !== undefined && body !== null) {
+      // Only well-formed parameters (objects with a name) are read; the rest cannot name anything.
+      if (body.resourceType === 'Parameters') params.push(...wellFormed((body as Parameters).parameter));
       else params.push({ name: 'resource', resource: body });
     }
     return new OperationParams(params);

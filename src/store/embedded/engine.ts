@@ -3,8 +3,11 @@
  * query documents and aggregation pipelines through mingo.
  *
  * Layout (one LMDB environment in the data directory):
- * - `docs`: key `[collection, _id]` → the document (msgpack).
- * - `keys`: key `[collection, path, value, _id]` → empty; the secondary indexes (see index-keys.ts).
+ * - `docs`: key `[collection, sid]` → the document (msgpack).
+ * - `keys`: key `[collection, path, value, sid]` → empty; the secondary indexes (see index-keys.ts).
+ * `sid` is the storage id of the document's `_id`: the id itself, or a hash of a long or odd one; paths and
+ * values are cut to a prefix. Every key is built in key-encoding.ts, which keeps them under LMDB's limit.
+ * Inside the engine, ids are storage ids from the boundary (get, the writer's methods, a plan's `_id`s) on.
  * - `meta`: key `['indexes', collection]` → the IndexSpecs built for that collection.
  *
  * Writes are serialised and group-committed: transactions waiting together run one after another on an
@@ -19,13 +22,14 @@ import type { Doc, Filter, FindOptions, IndexSpec, PipelineStage, QueryPlan, Sto
 import { DuplicateKeyError } from '../port';
 import type { IndexLayout } from './index-keys';
 import { indexEntries, layoutOf } from './index-keys';
+import type { Key } from './key-encoding';
+import { docKey, indexKey, indexRange, STRING_MAX, storageId } from './key-encoding';
 import { compileFilter, runPipeline } from './mingo';
 import { docComparator } from './order';
 import { Overlay } from './overlay';
 import type { KeyRange, Plan } from './planner';
 import { candidatePlans } from './planner';
 
-const STRING_MAX = '\uffff';
 /** Index ranges with more entries than this are not worth preferring over an ordered walk. */
 const ESTIMATE_CAP = 5000;
 const MAX_GROUP = 500;
@@ -38,7 +42,6 @@ export interface EmbeddedOptions {
   readonly fsync?: boolean;
 }
 
-type Key = Array<string | number | boolean>;
 
 interface QueuedTransaction {
   readonly work: (tx: StoreWriter) => Promise<unknown>;
@@ -113,7 +116,8 @@ export class EmbeddedEngine implements StorageEngine {
       batch = [];
       env.transactionSync(() => {
         for (const doc of docsToIndex) {
-          for (const [path, value] of indexEntries(doc, newLayout)) keys.putSync([collection, path, value, doc._id], EMPTY);
+          const sid = storageId(doc._id);
+          for (const [path, value] of indexEntries(doc, newLayout)) keys.putSync(indexKey(collection, path, value, sid), EMPTY);
         }
       });
     };
@@ -131,7 +135,7 @@ export class EmbeddedEngine implements StorageEngine {
   // ---- reads (committed state) ----
 
   get(collection: string, id: string): Promise<Doc | undefined> {
-    return Promise.resolve(this.committedDoc(collection, id));
+    return Promise.resolve(this.committedDoc(collection, storageId(id)));
   }
 
   find(collection: string, filter: Filter, options: FindOptions = {}): AsyncIterable<Doc> {
@@ -159,23 +163,19 @@ export class EmbeddedEngine implements StorageEngine {
 
   // ---- query execution, over committed state plus an optional overlay ----
 
-  private committedDoc(collection: string, id: string): Doc | undefined {
-    return this.db().docs.get([collection, id]);
+  private committedDoc(collection: string, sid: string): Doc | undefined {
+    return this.db().docs.get(docKey(collection, sid));
   }
 
-  private docAt(collection: string, id: string, overlay: Overlay | undefined): Doc | undefined {
-    const o = overlay?.lookup(collection, id);
+  private docAt(collection: string, sid: string, overlay: Overlay | undefined): Doc | undefined {
+    const o = overlay?.lookup(collection, sid);
     if (o === null) return undefined;
-    return o ?? this.committedDoc(collection, id);
+    return o ?? this.committedDoc(collection, sid);
   }
 
   private rangeIds(collection: string, range: KeyRange, limit?: number): Iterable<string> {
     const { keys } = this.db();
-    const iter = keys.getKeys({
-      start: [collection, range.path, range.lo],
-      end: [collection, range.path, range.hi, STRING_MAX],
-      limit,
-    });
+    const iter = keys.getKeys({ ...indexRange(collection, range.path, range.lo, range.hi), limit });
     return mapIterable(iter, (key) => String(key[3]));
   }
 
@@ -215,7 +215,7 @@ export class EmbeddedEngine implements StorageEngine {
       if (doc) yield doc;
     }.bind(this);
     if (plan.kind === 'ids') {
-      for (const id of plan.ids) yield* emit(id);
+      for (const id of plan.ids) yield* emit(storageId(id));
     } else if (plan.kind === 'ranges') {
       for (const range of plan.ranges) {
         for (const id of this.rangeIds(collection, range)) yield* emit(id);
@@ -245,7 +245,7 @@ export class EmbeddedEngine implements StorageEngine {
       ? { start: [collection, field, STRING_MAX], end: [collection, field], reverse: true }
       : { start: [collection, field], end: [collection, field, STRING_MAX] };
     for (const key of keys.getKeys(range)) {
-      const doc = docs.get([collection, String(key[3])]);
+      const doc = docs.get(docKey(collection, String(key[3])));
       if (doc) yield doc;
     }
   }
@@ -293,7 +293,7 @@ export class EmbeddedEngine implements StorageEngine {
 
   /** Candidate ids of an index plan, overlaid writes included. */
   private candidateIds(collection: string, plan: Plan, overlay: Overlay | undefined): Set<string> {
-    const ids = new Set<string>(plan.kind === 'ids' ? plan.ids : []);
+    const ids = new Set<string>(plan.kind === 'ids' ? plan.ids.map(storageId) : []);
     if (plan.kind === 'ranges') {
       for (const range of plan.ranges) for (const id of this.rangeIds(collection, range)) ids.add(id);
     }
@@ -384,17 +384,17 @@ export class EmbeddedEngine implements StorageEngine {
   private async commit(overlay: Overlay): Promise<void> {
     const { env, docs, keys } = this.db();
     await env.transaction(() => {
-      for (const [collection, id, doc] of overlay.entries()) {
+      for (const [collection, sid, doc] of overlay.entries()) {
         const layout = this.layout(collection);
-        const old = docs.get([collection, id]);
+        const old = docs.get(docKey(collection, sid));
         if (old) {
-          for (const [path, value] of indexEntries(old, layout)) keys.removeSync([collection, path, value, id]);
+          for (const [path, value] of indexEntries(old, layout)) keys.removeSync(indexKey(collection, path, value, sid));
         }
         if (doc) {
-          docs.putSync([collection, id], doc);
-          for (const [path, value] of indexEntries(doc, layout)) keys.putSync([collection, path, value, id], EMPTY);
+          docs.putSync(docKey(collection, sid), doc);
+          for (const [path, value] of indexEntries(doc, layout)) keys.putSync(indexKey(collection, path, value, sid), EMPTY);
         } else if (old) {
-          docs.removeSync([collection, id]);
+          docs.removeSync(docKey(collection, sid));
         }
       }
     });
@@ -403,9 +403,9 @@ export class EmbeddedEngine implements StorageEngine {
     if (this.options.fsync !== false) await env.flushed;
   }
 
-  // used by EmbeddedWriter
-  readInTx(collection: string, id: string, overlay: Overlay): Doc | undefined {
-    return this.docAt(collection, id, overlay);
+  // used by EmbeddedWriter (ids are storage ids)
+  readInTx(collection: string, sid: string, overlay: Overlay): Doc | undefined {
+    return this.docAt(collection, sid, overlay);
   }
   findInTx(collection: string, filter: Filter, options: FindOptions, overlay: Overlay): Generator<Doc> {
     return this.findSync(collection, filter, options, overlay);
@@ -428,7 +428,7 @@ class EmbeddedWriter implements StoreWriter {
   ) {}
 
   async get(collection: string, id: string): Promise<Doc | undefined> {
-    return this.engine.readInTx(collection, id, this.overlay);
+    return this.engine.readInTx(collection, storageId(id), this.overlay);
   }
   find(collection: string, filter: Filter, options: FindOptions = {}): AsyncIterable<Doc> {
     return toAsync(this.engine.findInTx(collection, filter, options, this.overlay));
@@ -440,20 +440,22 @@ class EmbeddedWriter implements StoreWriter {
     return toAsync(this.engine.aggregateInTx(collection, pipeline, this.overlay));
   }
   async insert(collection: string, doc: Doc): Promise<void> {
-    if (this.engine.readInTx(collection, doc._id, this.overlay)) throw new DuplicateKeyError(collection, doc._id);
-    this.overlay.set(collection, doc._id, doc);
+    const sid = storageId(doc._id);
+    if (this.engine.readInTx(collection, sid, this.overlay)) throw new DuplicateKeyError(collection, doc._id);
+    this.overlay.set(collection, sid, doc);
   }
   async put(collection: string, doc: Doc): Promise<void> {
-    this.overlay.set(collection, doc._id, doc);
+    this.overlay.set(collection, storageId(doc._id), doc);
   }
   async replaceIf(collection: string, doc: Doc, field: string, expected: unknown): Promise<boolean> {
-    const current = this.engine.readInTx(collection, doc._id, this.overlay);
+    const sid = storageId(doc._id);
+    const current = this.engine.readInTx(collection, sid, this.overlay);
     const ok = expected === undefined ? current === undefined : current !== undefined && current[field] === expected;
-    if (ok) this.overlay.set(collection, doc._id, doc);
+    if (ok) this.overlay.set(collection, sid, doc);
     return ok;
   }
   async remove(collection: string, id: string): Promise<void> {
-    this.overlay.set(collection, id, null);
+    this.overlay.set(collection, storageId(id), null);
   }
 }
 

@@ -3,14 +3,15 @@
  *
  * An index entry is the LMDB key `[collection, path, value, _id]`. A field index covers one dotted path;
  * a wildcard index (`prefix.$**`, as in MongoDB) covers every scalar under the prefix, each under its own
- * path with array positions dropped (MongoDB's multikey rule). Long strings are cut to a prefix: index
- * lookups then yield a superset, and every candidate is re-checked against the full query.
+ * path with array positions dropped (MongoDB's multikey rule). Long strings are cut to a prefix
+ * (key-encoding.ts): index lookups then yield a superset, and every candidate is re-checked against the full query.
  */
 import type { Doc, IndexSpec } from '../port';
+import { keyString } from './key-encoding';
 
 export type IndexValue = string | number | boolean;
 
-export const MAX_INDEXED_STRING = 200;
+export { MAX_INDEXED_STRING } from './key-encoding';
 
 export interface IndexLayout {
   /** Exact dotted paths with a field index. */
@@ -50,7 +51,7 @@ export function isIndexedPath(layout: IndexLayout, path: string): boolean {
 export function toIndexValue(value: unknown): IndexValue | undefined {
   switch (typeof value) {
     case 'string':
-      return value.length > MAX_INDEXED_STRING ? value.slice(0, MAX_INDEXED_STRING) : value;
+      return keyString(value);
     case 'number':
       return Number.isFinite(value) ? value : undefined;
     case 'boolean':

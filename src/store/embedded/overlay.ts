@@ -1,5 +1,5 @@
 /**
- * Uncommitted writes of the embedded engine: a transaction's own writes, stacked on the writes of the
+ * Uncommitted writes of the embedded engine (keyed by storage id, key-encoding.ts): a transaction's own writes, stacked on the writes of the
  * transactions committed earlier in the same group commit. `null` marks a removed document.
  */
 import type { Doc } from '../port';

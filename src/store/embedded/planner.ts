@@ -8,6 +8,7 @@
 import type { Filter } from '../port';
 import type { IndexLayout, IndexValue } from './index-keys';
 import { isIndexedPath, toIndexValue } from './index-keys';
+import { isCut, keyString, STRING_MAX } from './key-encoding';
 
 /** A closed interval of index values on one path. */
 export interface KeyRange {
@@ -21,8 +22,6 @@ export type Plan =
   /** Union of ranges (one condition, or the branches of an $or). */
   | { readonly kind: 'ranges'; readonly ranges: readonly KeyRange[] }
   | { readonly kind: 'scan' };
-
-const STRING_MAX = '\uffff';
 
 function isOperatorObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => k.startsWith('$'));
@@ -47,7 +46,7 @@ function boundRange(path: string, ops: Record<string, unknown>): KeyRange | unde
     const lo = toIndexValue(typeof lower === 'string' ? lower : '') as string;
     // A cut upper bound must stay inclusive of every string that starts with the cut prefix.
     const rawHi = typeof upper === 'string' ? upper : STRING_MAX;
-    const hi = rawHi.length > 200 ? rawHi.slice(0, 200) + STRING_MAX : rawHi;
+    const hi = isCut(rawHi) ? keyString(rawHi) + STRING_MAX : rawHi;
     return { path, lo, hi };
   }
   return undefined;
