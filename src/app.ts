@@ -22,10 +22,20 @@ import { FhirRouter } from './fhir/router';
 import type { FhirServices } from './fhir/services';
 import { resourceTypes } from './fhir/resource-types';
 import { createHttpApp } from './http/app';
+import type { HubAuth } from './auth';
+import { createAuth } from './auth';
 import type { AuditSink } from './audit/port';
 import { NO_AUDIT } from './audit/port';
+import { AuditObserver } from './audit/observer';
+import { AuditEventStore } from './audit/store';
+import { AuditTrail } from './audit/trail';
+import { AuditWriteHook } from './audit/write-hook';
 import type { AccessPolicy } from './repository/access';
-import { ALLOW_ALL } from './repository/access';
+import { backfillAccessStamps, isStamped, markStamped } from './access/backfill';
+import { OrganizationPolicy } from './access/policy';
+import { referenceVisibilityHook } from './access/reference-check';
+import { DomainRulesHook } from './rules/seam';
+import { DOMAIN_RULES, workflowTransforms } from './workflow';
 import type { WriteHook } from './repository/repository';
 import { Repository } from './repository/repository';
 import { CustomParameterObserver, loadStoredParameters } from './search/custom-parameters';
@@ -42,7 +52,7 @@ export interface HubOptions {
   readonly newId?: () => string;
   readonly log?: Logger;
   readonly engine?: StorageEngine;
-  /** Who may see what (default: everything). The access-control stage plugs its per-organization policy in here. */
+  /** Who may see what (default: the organization policy of src/access/policy.ts). */
   readonly access?: AccessPolicy;
   /** Validate writes (default). Off only for trusted bulk imports of generated data (seed/cli.ts load --trusted). */
   readonly validate?: boolean;
@@ -56,6 +66,10 @@ export interface Hub {
   readonly router: FhirRouter;
   readonly services: FhirServices;
   readonly log: Logger;
+  /** The audit trail of reads, searches and refusals (NO_AUDIT-like when HUB_AUDIT=false); flush() stores what is queued. */
+  readonly audit: AuditSink & { flush(): Promise<void> };
+  /** Clients, the token endpoint and token verification (src/auth). */
+  readonly auth: HubAuth;
   /** A context for work the hub does on its own behalf (seeding, jobs). */
   systemContext(): RequestContext;
   listen(): Promise<Server>;
@@ -73,14 +87,31 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (engine.kind === 'mongodb' && !engine.atomicTransactions) {
     log.warn('MongoDB is not a replica set: multi-entry transaction Bundles will be refused; single writes are applied without a transaction');
   }
+  const auth = await createAuth({ engine, baseUrl: config.baseUrl, required: config.auth, tokenLifetimeSeconds: config.tokenLifetimeSeconds, now });
+  if (!config.auth) log.warn('HUB_AUTH=false: every request acts as an administrator without a token; do not expose this hub to a network');
   const registry = new SearchParamRegistry([
     ...(readR4SearchParameters().entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])),
     ...guide.searchParameters,
   ]);
+  const auditStore = config.audit ? new AuditEventStore({ registry, baseUrl: config.baseUrl, history: false }) : undefined;
   // The write seam's hooks, in order: access stamps and checks, domain rules, then audit (src/repository/repository.ts WriteHook).
-  const hooks: WriteHook[] = [];
-  const repo = new Repository({ engine, registry, access: options.access ?? ALLOW_ALL, newId: options.newId ?? randomUUID, hooks });
+  const hooks: WriteHook[] = [
+    // A client's written resources may reference only what it may see (checked once all entries are written).
+    referenceVisibilityHook,
+    // Domain rules (referral transitions, routing, prescription and claim rules): one module each, src/workflow/.
+    new DomainRulesHook(DOMAIN_RULES),
+    // Audit comes last: it stores one AuditEvent per change the transaction made, in the same commit.
+    ...(auditStore ? [new AuditWriteHook(auditStore, registry)] : []),
+  ];
+  const repo = new Repository({ engine, registry, access: options.access ?? new OrganizationPolicy(), newId: options.newId ?? randomUUID, hooks, transforms: workflowTransforms({ referralTimeLimits: config.referralTimeLimits }) });
   await repo.ensureIndexes(resourceTypes());
+  if (!(await isStamped(engine))) {
+    // A store from before access stamps (docs/security.md#upgrading): stamp it once; a new store is marked.
+    if ((await engine.count('Patient', {}, 1)) + (await engine.count('Organization', {}, 1)) > 0) {
+      const stamped = await backfillAccessStamps(engine, { requestId: 'access-backfill', identity: SYSTEM, now, log, baseUrl: config.baseUrl });
+      log.info({ stamped }, 'access stamps written for an older store');
+    } else await markStamped(engine);
+  }
   const systemContext = (): RequestContext => ({ requestId: `system-${randomUUID()}`, identity: SYSTEM, now, log, baseUrl: config.baseUrl });
   const custom = await loadStoredParameters(systemContext(), repo, registry);
   if (custom > 0) log.info({ custom }, 'custom search parameters loaded');
@@ -94,6 +125,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     validator: options.validate === false ? NO_VALIDATION : createValidationService({ requireHubProfiles: config.profilesRequired, workers: config.validationWorkers }),
     supportedProfiles: profilesFor,
     limits: { maxBundleEntries: config.maxBundleEntries },
+    authEndpoints: auth.endpoints,
   };
   const operations = new OperationRegistry()
     .register(reindexOperation(repo))
@@ -102,9 +134,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     .register(valueSetValidateCodeOperation)
     .register(lookupOperation)
     .register(everythingOperation);
-  const router = new FhirRouter(services, operations, [new CustomParameterObserver(registry)]);
-  const audit: AuditSink = NO_AUDIT;
-  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now, audit });
+  const trail = auditStore ? new AuditTrail({ repo, store: auditStore, context: systemContext, log }) : undefined;
+  const audit: AuditSink & { flush(): Promise<void> } = trail ?? { ...NO_AUDIT, flush: async () => undefined };
+  const observers = [new CustomParameterObserver(registry), ...(trail ? [new AuditObserver(trail, registry, config.baseUrl)] : [])];
+  const router = new FhirRouter(services, operations, observers);
+  const security = { corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute, tokenFailureLimit: config.tokenFailureLimit };
+  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now, audit, auth, security });
   let server: Server | undefined;
   return {
     config,
@@ -114,6 +149,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     router,
     services,
     log,
+    audit,
+    auth,
     systemContext,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -123,6 +160,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }),
     async close() {
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      await trail?.close().catch((error: unknown) => log.error({ err: error, pending: trail.pending }, 'audit trail: audit events not stored at shutdown'));
       await services.validator.close?.();
       await engine.close();
     },

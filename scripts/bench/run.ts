@@ -5,6 +5,7 @@
  *
  * Options: --duration S (per scenario, default 10) --connections N (default 10)
  *          --search-resources N (default 200000; the issue's figure is 1000000) --skip-search --skip-import
+ *          --skip-crud (the ceiling and REST core rows; also skips import) --skip-audit (the audit cost rows)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +18,7 @@ import { killHard, ROOT, startHubProcess } from '../lib/hub-process';
 import type { LoadResult } from './load';
 import { runLoad } from './load';
 import { perResourceCosts } from './per-resource';
+import { auditCosts } from './audit';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,8 @@ const { values } = parseArgs({
     'search-resources': { type: 'string', default: '200000' },
     'skip-search': { type: 'boolean', default: false },
     'skip-import': { type: 'boolean', default: false },
+    'skip-crud': { type: 'boolean', default: false },
+    'skip-audit': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(values.duration);
@@ -97,6 +101,17 @@ async function crud(): Promise<number> {
   return create.rps;
 }
 let lastUpdateId = '';
+
+async function audit(): Promise<void> {
+  log('== Audit: the same hub with HUB_AUDIT=true and HUB_AUDIT=false (side by side, fresh stores, measured alternately)');
+  for (const { scenario, withAudit, withoutAudit } of await auditCosts({ connections: CONNECTIONS, durationSeconds: DURATION, nextPort, patientBody })) {
+    rows.push([`audit off: ${scenario}`, ...fmt(withoutAudit), '100%']);
+    rows.push([`audit on: ${scenario}`, ...fmt(withAudit), `${Math.round((withAudit.rps / withoutAudit.rps) * 100)}% of audit off (goal ≥ 80%)`]);
+    for (const [name, r] of [[`audit off ${scenario}`, withoutAudit], [`audit on ${scenario}`, withAudit]] as const) {
+      if (r.non2xx > 0 || r.errors > 0) notes.push(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+    }
+  }
+}
 
 async function imports(createRps: number): Promise<void> {
   log('== Bundle import (HTTP, embedded store, validation on)');
@@ -172,8 +187,9 @@ async function main(): Promise<void> {
   const started = new Date();
   log('== Cost per resource of the write path, in-process (tiny generated region)');
   for (const { step, microseconds } of perResourceCosts()) rows.push([`per resource: ${step}`, '', '', '', `${microseconds.toFixed(0)} µs`]);
-  const createRps = await crud();
-  if (!values['skip-import']) await imports(createRps);
+  const createRps = values['skip-crud'] ? undefined : await crud();
+  if (!values['skip-audit']) await audit();
+  if (!values['skip-import'] && createRps !== undefined) await imports(createRps);
   if (!values['skip-search']) await search();
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const doc = [

@@ -4,7 +4,9 @@
  * Every route the server answers is in ROUTES, which the CapabilityStatement reads.
  */
 import type { RequestContext } from '../context';
-import { COMPARTMENT_TYPES, patientCompartmentTypes } from '../search/compartments';
+import { authorize } from '../access/authorize';
+import { COMPARTMENT_TYPES } from '../search/compartments';
+import { patientDataTypes } from '../access/resource-classes';
 import { capabilityStatement } from './capabilities';
 import { create } from './interactions/create';
 import { conditionalRemove, remove } from './interactions/delete';
@@ -12,9 +14,9 @@ import { history } from './interactions/history';
 import { read, vread } from './interactions/read';
 import { search } from './interactions/search';
 import { conditionalUpdate, update } from './interactions/update';
-import type { InteractionObserver } from './observers';
+import type { InteractionEvent, InteractionObserver } from './observers';
 import type { OperationRegistry, OperationTarget } from './operations';
-import { fail, statusOf } from './outcomes';
+import { fail, outcomeOf, ruleOf, statusOf } from './outcomes';
 import type { FhirRequest, FhirResponse, HttpMethod } from './request';
 import { queryString } from './request';
 import { applyReturnPreference } from './prefer';
@@ -51,7 +53,7 @@ export class FhirRouter {
     try {
       response = await this.run(ctx, req, this.services, route);
     } catch (error) {
-      this.notify(ctx, req, route?.interaction ?? 'unknown', statusOf(error));
+      this.notify(ctx, req, route?.interaction ?? 'unknown', statusOf(error), undefined, error);
       throw error;
     }
     this.notify(ctx, req, route?.interaction ?? 'unknown', response.status, response);
@@ -64,27 +66,32 @@ export class FhirRouter {
    */
   async run(ctx: RequestContext, req: FhirRequest, services: FhirServices = this.services, route = this.route(req, services)): Promise<FhirResponse> {
     if (!route) throw this.noRoute(req);
-    const response = await route.handler(ctx, req);
+    const response = await route.handler(authorize(ctx, req, route.interaction), req);
     return WRITE_INTERACTIONS.has(route.interaction) ? applyReturnPreference(req, response) : response;
   }
 
-  notify(ctx: RequestContext, req: FhirRequest, interaction: string, status: number, response?: FhirResponse): void {
+  notify(ctx: RequestContext, req: FhirRequest, interaction: string, status: number, response?: FhirResponse, error?: unknown): void {
     if (this.observers.length === 0) return;
     const [resourceType, id] = req.path;
-    const event = {
-      interaction,
+    const event: InteractionEvent = {
+      interaction: interaction === 'transaction' && isBatch(req.body) ? 'batch' : interaction,
       requestId: ctx.requestId,
       identity: ctx.identity,
       at: ctx.now(),
       resourceType: resourceType && isConcreteResourceType(resourceType) ? resourceType : undefined,
       id: response?.body?.id ?? (id && !id.startsWith('$') && !id.startsWith('_') ? id : undefined),
-      versionId: response?.body?.meta?.versionId,
+      versionId: response?.body?.meta?.versionId ?? versionOfEtag(response?.etag),
       status,
       method: req.method,
       resource: response?.body,
+      path: req.path.join('/'),
+      query: readableQuery(req.query),
+      address: ctx.address,
+      failure: status >= 400 ? failureOf(status, error) : undefined,
+      audit: ctx.audit,
     };
     for (const observer of this.observers) {
-      Promise.resolve(observer.onInteraction(event)).catch((error: unknown) => ctx.log.error({ err: error }, 'interaction observer failed'));
+      Promise.resolve(observer.onInteraction(event)).catch((err: unknown) => ctx.log.error({ err }, 'interaction observer failed'));
     }
   }
 
@@ -163,7 +170,7 @@ export class FhirRouter {
       if (c === '_history') return m === 'GET' ? r('history-instance', (ctx) => history(ctx, s, req, { resourceType: a, id: b })) : undefined;
       if (c.startsWith('$')) return this.operationRoute(req, c, { level: 'instance', resourceType: a, id: b }, s);
       if ((COMPARTMENT_TYPES as readonly string[]).includes(a) && (isConcreteResourceType(c) || c === '*') && m === 'GET') {
-        const types = c === '*' ? patientCompartmentTypes() : [c];
+        const types = c === '*' ? patientDataTypes() : [c];
         return r('search-type', (ctx) => search(ctx, s, req, { types, compartment: { type: a, id: b }, path: `${a}/${b}/${c}` }));
       }
       return undefined;
@@ -182,4 +189,26 @@ export class FhirRouter {
     if (m !== 'POST' && !(m === 'GET' && op.idempotent)) return undefined;
     return { interaction: `operation:${op.name}`, handler: (ctx) => op.handle(ctx, services, req, target) };
   }
+}
+
+function isBatch(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'batch';
+}
+
+/** The query as a client writes it: percent-encoded, but with `/ | : , $` left readable. */
+function readableQuery(query: FhirRequest['query']): string {
+  const encode = (v: string): string => encodeURIComponent(v).replace(/%2F/g, '/').replace(/%7C/g, '|').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%24/g, '$');
+  return query.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
+}
+
+function versionOfEtag(etag: string | undefined): string | undefined {
+  return etag ? /^W\/"(.+)"$/.exec(etag)?.[1] : undefined;
+}
+
+/** What an audit may say about a failure: no diagnostics (they can quote the request), only codes. */
+function failureOf(status: number, error: unknown): string {
+  if (status >= 500) return `${status} exception`;
+  const rule = ruleOf(error);
+  const code = error === undefined ? undefined : outcomeOf(error).issue?.find((i) => i.severity === 'error' || i.severity === 'fatal')?.code;
+  return [String(status), code, rule ? `rule ${rule}` : undefined].filter(Boolean).join(' ');
 }

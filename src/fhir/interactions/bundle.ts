@@ -125,8 +125,9 @@ const BATCH_CONCURRENCY = 8;
 async function batch(ctx: RequestContext, services: FhirServices, router: FhirRouter, entries: readonly unknown[], prefer: string | undefined): Promise<FhirResponse> {
   const out: BundleEntry[] = new Array(entries.length);
   const runOne = async (entry: unknown, index: number): Promise<BundleEntry> => {
+    let prepared: ReturnType<typeof prepare> | undefined;
     try {
-      const prepared = prepare(ctx, entry, index, prefer);
+      prepared = prepare(ctx, entry, index, prefer);
       if (prepared.req.path.length === 0) throw fail(400, 'invalid', `entry ${index}: a batch cannot contain another batch or transaction`);
       if (prepared.req.body && typeof prepared.req.body === 'object' && !Array.isArray(prepared.req.body)) {
         const resolver: ReferenceResolver = { local: new Map(), reader: services.repo.reader(ctx), search: services.search, conditional: new Map() };
@@ -138,6 +139,8 @@ async function batch(ctx: RequestContext, services: FhirServices, router: FhirRo
     } catch (error) {
       const status = statusOf(error);
       if (status >= 500) ctx.log.error({ err: error }, 'batch entry failed');
+      // A refused or failed entry is reported (and so audited) like a refused request.
+      if (prepared) router.notify(ctx, prepared.req, router.interactionOf(prepared.req), status, undefined, error);
       return { response: { status: `${status} ${STATUS_TEXT[status] ?? ''}`.trim(), outcome: outcomeOf(error) } };
     }
   };
