@@ -22,6 +22,9 @@ import { FhirRouter } from './fhir/router';
 import type { FhirServices } from './fhir/services';
 import { resourceTypes } from './fhir/resource-types';
 import { createHttpApp } from './http/app';
+import type { Metrics } from './ops/metrics';
+import { createMetrics, httpMetrics, instrumentEngine, MetricsListener, metricsApp, MetricsObserver } from './ops/metrics';
+import { hubVersion } from './ops/version';
 import type { HubAuth } from './auth';
 import { createAuth } from './auth';
 import type { AuditSink } from './audit/port';
@@ -32,7 +35,8 @@ import { AuditTrail } from './audit/trail';
 import { AuditWriteHook } from './audit/write-hook';
 import type { AccessPolicy } from './repository/access';
 import { backfillAccessStamps, isStamped, markStamped } from './access/backfill';
-import { OrganizationPolicy } from './access/policy';
+import { NOTHING, OrganizationPolicy } from './access/policy';
+import { Subscriptions } from './subscriptions';
 import { referenceVisibilityHook } from './access/reference-check';
 import { DomainRulesHook } from './rules/seam';
 import { DOMAIN_RULES, workflowTransforms } from './workflow';
@@ -43,6 +47,9 @@ import { SearchParamRegistry } from './search/registry';
 import { SearchService } from './search/service';
 import { EngineSnapshotStore } from './search/snapshots';
 import { createEngine } from './store';
+import type { JobScheduler } from './jobs/scheduler';
+import { createHubJobs } from './jobs/hub-jobs';
+import { TASK_DEADLINE_PARAMETER } from './workflow/referral/overdue-deadline-parameter';
 import type { StorageEngine } from './store/port';
 import { createValidationService, NO_VALIDATION } from './validation/validator';
 
@@ -70,6 +77,12 @@ export interface Hub {
   readonly audit: AuditSink & { flush(): Promise<void> };
   /** Clients, the token endpoint and token verification (src/auth). */
   readonly auth: HubAuth;
+  /** Prometheus metrics (docs/operations.md#metrics): counters and gauges other modules update, and GET /metrics. */
+  readonly metrics: Metrics;
+  /** The background jobs (src/jobs, docs/jobs.md): scheduled on listen() unless HUB_JOBS=false, stopped on close(). */
+  readonly jobs: JobScheduler;
+  /** Subscriptions (src/subscriptions, docs/subscriptions.md): `drain()` delivers what is due now. */
+  readonly subscriptions: Subscriptions;
   /** A context for work the hub does on its own behalf (seeding, jobs). */
   systemContext(): RequestContext;
   listen(): Promise<Server>;
@@ -84,6 +97,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const guide = loadImplementationGuide();
   const engine = options.engine ?? createEngine({ mongodbUri: config.mongodbUri, mongodbDatabase: config.mongodbDatabase, dataDir: config.dataDir, fsync: config.fsync });
   await engine.open();
+  // Metrics (docs/operations.md#metrics): the queue depth is read at scrape time, once services exist.
+  const metrics = createMetrics({ version: hubVersion(), store: engine.kind, validationQueueDepth: () => services.validator.queueDepth?.() ?? 0 });
+  instrumentEngine(engine, metrics);
   if (engine.kind === 'mongodb' && !engine.atomicTransactions) {
     log.warn('MongoDB is not a replica set: multi-entry transaction Bundles will be refused; single writes are applied without a transaction');
   }
@@ -92,18 +108,25 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const registry = new SearchParamRegistry([
     ...(readR4SearchParameters().entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])),
     ...guide.searchParameters,
+    // Task.restriction.period.end, for the overdue-referral job (src/workflow/referral/overdue-deadline-parameter.ts).
+    TASK_DEADLINE_PARAMETER,
   ]);
   const auditStore = config.audit ? new AuditEventStore({ registry, baseUrl: config.baseUrl, history: false }) : undefined;
+  const access = options.access ?? new OrganizationPolicy();
+  // Subscriptions (docs/subscriptions.md): criteria and channel rules, activation, matching into the outbox, delivery.
+  const subscriptions = new Subscriptions({ engine, registry, access, nothing: NOTHING, settings: config.subscriptions, log, now });
   // The write seam's hooks, in order: access stamps and checks, domain rules, then audit (src/repository/repository.ts WriteHook).
   const hooks: WriteHook[] = [
     // A client's written resources may reference only what it may see (checked once all entries are written).
     referenceVisibilityHook,
     // Domain rules (referral transitions, routing, prescription and claim rules): one module each, src/workflow/.
-    new DomainRulesHook(DOMAIN_RULES),
+    new DomainRulesHook([...DOMAIN_RULES, ...subscriptions.rules]),
+    // Subscription matching: outbox entries for the subscribers that may see a change, in the same commit.
+    subscriptions.hook,
     // Audit comes last: it stores one AuditEvent per change the transaction made, in the same commit.
     ...(auditStore ? [new AuditWriteHook(auditStore, registry)] : []),
   ];
-  const repo = new Repository({ engine, registry, access: options.access ?? new OrganizationPolicy(), newId: options.newId ?? randomUUID, hooks, transforms: workflowTransforms({ referralTimeLimits: config.referralTimeLimits }) });
+  const repo = new Repository({ engine, registry, access, newId: options.newId ?? randomUUID, hooks, transforms: [...workflowTransforms({ referralTimeLimits: config.referralTimeLimits }), ...subscriptions.transforms] });
   await repo.ensureIndexes(resourceTypes());
   if (!(await isStamped(engine))) {
     // A store from before access stamps (docs/security.md#upgrading): stamp it once; a new store is marked.
@@ -115,6 +138,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const systemContext = (): RequestContext => ({ requestId: `system-${randomUUID()}`, identity: SYSTEM, now, log, baseUrl: config.baseUrl });
   const custom = await loadStoredParameters(systemContext(), repo, registry);
   if (custom > 0) log.info({ custom }, 'custom search parameters loaded');
+  // The delivery worker starts with the hub (HUB_SUBSCRIPTION_DELIVERY) and stops on close().
+  await subscriptions.start(repo, systemContext);
 
   const snapshots = new EngineSnapshotStore(engine, now);
   await snapshots.init();
@@ -136,10 +161,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     .register(everythingOperation);
   const trail = auditStore ? new AuditTrail({ repo, store: auditStore, context: systemContext, log }) : undefined;
   const audit: AuditSink & { flush(): Promise<void> } = trail ?? { ...NO_AUDIT, flush: async () => undefined };
-  const observers = [new CustomParameterObserver(registry), ...(trail ? [new AuditObserver(trail, registry, config.baseUrl)] : [])];
+  const observers = [new MetricsObserver(metrics), new CustomParameterObserver(registry), ...(trail ? [new AuditObserver(trail, registry, config.baseUrl)] : [])];
   const router = new FhirRouter(services, operations, observers);
   const security = { corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute, tokenFailureLimit: config.tokenFailureLimit };
-  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now, audit, auth, security });
+  const jobs = createHubJobs({ config, engine, repo, services, log, systemContext }, { now });
+  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now, audit, auth, security, metrics: httpMetrics(metrics, { onMainPort: config.metricsPort === undefined }) });
+  const metricsListener = config.metricsPort === undefined ? undefined : new MetricsListener(metricsApp(metrics), config.metricsPort, config.metricsHost);
   let server: Server | undefined;
   return {
     config,
@@ -151,15 +178,26 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     log,
     audit,
     auth,
+    metrics,
+    jobs,
+    subscriptions,
     systemContext,
-    listen: () =>
-      new Promise((resolve, reject) => {
-        const s = app.listen(config.port, config.host, () => resolve(s));
+    listen: async () => {
+      await metricsListener?.start();
+      return new Promise<Server>((resolve, reject) => {
+        const s = app.listen(config.port, config.host, () => {
+          jobs.start();
+          resolve(s);
+        });
         s.on('error', reject);
         server = s;
-      }),
+      });
+    },
     async close() {
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      await metricsListener?.stop();
+      await jobs.stop();
+      await subscriptions.close();
       await trail?.close().catch((error: unknown) => log.error({ err: error, pending: trail.pending }, 'audit trail: audit events not stored at shutdown'));
       await services.validator.close?.();
       await engine.close();

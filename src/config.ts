@@ -1,6 +1,11 @@
 /** Configuration from environment variables (documented in README.md#configuration). */
 import os from 'node:os';
 import path from 'node:path';
+import { validate as validateCron } from 'node-cron';
+import type { TimeLimits } from './workflow/referral/time-limits';
+import { parseTimeLimits } from './workflow/referral/time-limits';
+import type { SubscriptionSettings } from './subscriptions';
+import { parseEndpointAllowlist } from './subscriptions/endpoints';
 
 export interface HubConfig {
   readonly port: number;
@@ -35,8 +40,24 @@ export interface HubConfig {
   readonly rateLimitPerMinute: number;
   /** Failed token requests per 15 minutes one address may make before it is refused for a while. */
   readonly tokenFailureLimit: number;
+  /** HUB_METRICS_PORT: serve GET /metrics on its own listener without a token (and not on the main port). Unset: main port, administrators only. */
+  readonly metricsPort?: number;
+  /** HUB_METRICS_HOST: interface of the metrics listener (default 127.0.0.1). */
+  readonly metricsHost: string;
   /** Write an AuditEvent for every interaction (docs/audit.md). false only for benchmarks and throwaway hubs. */
   readonly audit: boolean;
+  /** Run the background jobs on their schedules (docs/jobs.md). false: no job runs. */
+  readonly jobs: boolean;
+  /** Cron expression of the overdue-referral job. */
+  readonly overdueReferralSchedule: string;
+  /** How long a job's lease in the store lasts without renewal, in seconds. */
+  readonly jobLeaseSeconds: number;
+  /** `Organization/{id}` the overdue-referral notices go to; unset: the Organization typed health-authority. */
+  readonly healthAuthority?: string;
+  /** Referral time limits per priority, in ms (HUB_REFERRAL_SLA, docs/referral.md#time-limits). */
+  readonly referralTimeLimits: TimeLimits;
+  /** Subscriptions: endpoint allowlist and delivery (HUB_SUBSCRIPTION_*, docs/subscriptions.md). */
+  readonly subscriptions: SubscriptionSettings;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,6 +76,27 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new Error(`${name} must be true or false, got '${v}'`);
 }
 
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = int(env, name, fallback);
+  if (n === 0) throw new Error(`${name} must be a positive integer, got '0'`);
+  return n;
+}
+
+/** A cron expression (node-cron syntax: 5 fields, or 6 with seconds first). */
+function cron(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const v = env[name]?.trim() || fallback;
+  if (!validateCron(v)) throw new Error(`${name} must be a cron expression like '*/5 * * * *', got '${v}'`);
+  return v;
+}
+
+/** `Organization/{id}`, or undefined when unset. */
+function organization(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name]?.trim();
+  if (!v) return undefined;
+  if (!/^Organization\/[A-Za-z0-9\-.]{1,64}$/.test(v)) throw new Error(`${name} must be a reference like Organization/org-health-authority, got '${v}'`);
+  return v;
+}
+
 /** `16mb`, `512kb`, or a number of bytes. */
 export function parseSize(value: string): number {
   const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
@@ -67,6 +109,19 @@ function list(env: NodeJS.ProcessEnv, name: string, fallback: readonly string[])
   const v = env[name];
   if (v === undefined) return fallback;
   return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** HUB_METRICS_PORT / HUB_METRICS_HOST (docs/operations.md#metrics). */
+function metricsListener(env: NodeJS.ProcessEnv, port: number): { metricsPort?: number; metricsHost: string } {
+  const metricsHost = env.HUB_METRICS_HOST || '127.0.0.1';
+  if (env.HUB_METRICS_PORT === undefined || env.HUB_METRICS_PORT === '') {
+    if (env.HUB_METRICS_HOST) throw new Error('HUB_METRICS_HOST needs HUB_METRICS_PORT');
+    return { metricsHost };
+  }
+  const metricsPort = int(env, 'HUB_METRICS_PORT', 0);
+  if (metricsPort < 1 || metricsPort > 65535) throw new Error(`HUB_METRICS_PORT must be a TCP port (1-65535), got '${env.HUB_METRICS_PORT}'`);
+  if (metricsPort === port) throw new Error(`HUB_METRICS_PORT must differ from PORT (${port})`);
+  return { metricsPort, metricsHost };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -96,6 +151,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     corsOrigins: list(env, 'HUB_CORS_ORIGINS', []),
     rateLimitPerMinute: int(env, 'HUB_RATE_LIMIT', 6000),
     tokenFailureLimit: int(env, 'HUB_TOKEN_FAILURE_LIMIT', 20),
+    ...metricsListener(env, port),
     audit: bool(env, 'HUB_AUDIT', true),
+    jobs: bool(env, 'HUB_JOBS', true),
+    overdueReferralSchedule: cron(env, 'HUB_JOB_OVERDUE_SCHEDULE', '*/5 * * * *'),
+    jobLeaseSeconds: positive(env, 'HUB_JOB_LEASE', 120),
+    healthAuthority: organization(env, 'HUB_HEALTH_AUTHORITY'),
+    referralTimeLimits: parseTimeLimits(env.HUB_REFERRAL_SLA),
+    subscriptions: subscriptionSettings(env),
+  };
+}
+
+function subscriptionSettings(env: NodeJS.ProcessEnv): SubscriptionSettings {
+  const maxFailures = int(env, 'HUB_SUBSCRIPTION_MAX_FAILURES', 5);
+  if (maxFailures < 1) throw new Error('HUB_SUBSCRIPTION_MAX_FAILURES must be at least 1');
+  const retryBaseMs = int(env, 'HUB_SUBSCRIPTION_RETRY_MS', 1000);
+  const retryMaxMs = int(env, 'HUB_SUBSCRIPTION_RETRY_MAX_MS', 300_000);
+  if (retryBaseMs < 1 || retryMaxMs < retryBaseMs) throw new Error('HUB_SUBSCRIPTION_RETRY_MS must be at least 1 and at most HUB_SUBSCRIPTION_RETRY_MAX_MS');
+  return {
+    endpoints: parseEndpointAllowlist(env.HUB_SUBSCRIPTION_ENDPOINTS === undefined ? undefined : list(env, 'HUB_SUBSCRIPTION_ENDPOINTS', [])),
+    delivery: bool(env, 'HUB_SUBSCRIPTION_DELIVERY', true),
+    timeoutMs: Math.max(1, int(env, 'HUB_SUBSCRIPTION_TIMEOUT_MS', 10_000)),
+    maxFailures,
+    retryBaseMs,
+    retryMaxMs,
+    pollMs: Math.max(1, int(env, 'HUB_SUBSCRIPTION_POLL_MS', 1000)),
   };
 }

@@ -6,6 +6,7 @@
  * Options: --duration S (per scenario, default 10) --connections N (default 10)
  *          --search-resources N (default 200000; the issue's figure is 1000000) --skip-search --skip-import
  *          --skip-crud (the ceiling and REST core rows; also skips import) --skip-audit (the audit cost rows)
+ *          --skip-referral (the referral submit and accept rows) --skip-subscription (the subscription delay row)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +20,8 @@ import type { LoadResult } from './load';
 import { runLoad } from './load';
 import { perResourceCosts } from './per-resource';
 import { auditCosts } from './audit';
+import { referralCosts } from './referral';
+import { subscriptionDelay } from './subscription';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +32,8 @@ const { values } = parseArgs({
     'skip-import': { type: 'boolean', default: false },
     'skip-crud': { type: 'boolean', default: false },
     'skip-audit': { type: 'boolean', default: false },
+    'skip-referral': { type: 'boolean', default: false },
+    'skip-subscription': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(values.duration);
@@ -113,6 +118,14 @@ async function audit(): Promise<void> {
   }
 }
 
+async function referrals(): Promise<void> {
+  log('== Referrals: submit (routed) and accept, through the referral rules (scripts/bench/referral.ts)');
+  for (const { scenario, result } of await referralCosts({ connections: CONNECTIONS, durationSeconds: DURATION, nextPort })) {
+    rows.push([scenario, ...fmt(result), '']);
+    if (result.non2xx > 0 || result.errors > 0) notes.push(`${scenario}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
+}
+
 async function imports(createRps: number): Promise<void> {
   log('== Bundle import (HTTP, embedded store, validation on)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-import-'));
@@ -189,6 +202,12 @@ async function main(): Promise<void> {
   for (const { step, microseconds } of perResourceCosts()) rows.push([`per resource: ${step}`, '', '', '', `${microseconds.toFixed(0)} µs`]);
   const createRps = values['skip-crud'] ? undefined : await crud();
   if (!values['skip-audit']) await audit();
+  if (!values['skip-referral']) await referrals();
+  if (!values['skip-subscription']) {
+    log('== Subscription delay: change answered → notification received on 127.0.0.1 (scripts/bench/subscription.ts)');
+    const delay = await subscriptionDelay({ count: 200, nextPort });
+    rows.push(['subscription delay (answer → notification received)', '', `${delay.p50}`, `${delay.p99}`, `${delay.count} notifications, one at a time`]);
+  }
   if (!values['skip-import'] && createRps !== undefined) await imports(createRps);
   if (!values['skip-search']) await search();
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

@@ -12,6 +12,7 @@ import { isConcreteResourceType } from '../fhir/resource-types';
 import { fail } from '../fhir/outcomes';
 import type { FhirRequest } from '../fhir/request';
 import { AUDIT_TYPE, CONFORMANCE_TYPES, isPatientData, patientDataTypes, PHARMACIST_TYPES, PHARMACIST_WRITE_TYPES } from './resource-classes';
+import { AUTHORITY_READABLE } from './policy';
 import { forbidden } from './rules';
 
 const WRITES = new Set(['create', 'update', 'patch', 'delete']);
@@ -102,7 +103,7 @@ function checkRoleRead(ctx: RequestContext, types: readonly string[], aggregate:
   for (const type of types) {
     if (type === AUDIT_TYPE && role !== 'authority') throw forbidden('audit-restricted', 'audit events are for the health authority and administrators');
     if (!isPatientData(type)) continue;
-    if (role === 'authority' && !aggregate) throw forbidden('aggregate-only', `the health authority may count ${type} resources (_summary=count) but not read them`);
+    if (role === 'authority' && !aggregate && !AUTHORITY_READABLE.has(type)) throw forbidden('aggregate-only', `the health authority may count ${type} resources (_summary=count) but not read them`);
     if (role === 'pharmacist' && !PHARMACIST_TYPES.has(type)) throw forbidden('role-types', `a pharmacist sees ${[...PHARMACIST_TYPES].join(', ')} only`);
   }
 }

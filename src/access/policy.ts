@@ -13,7 +13,7 @@ import type { CurrentDoc } from '../repository/documents';
 import { fail } from '../fhir/outcomes';
 import type { Filter } from '../store/port';
 import { EVERYONE } from './relationships';
-import { AUDIT_TYPE, CONFORMANCE_TYPES, isPatientData, patientDataTypes, PHARMACIST_TYPES, PHARMACIST_WRITE_TYPES, SHARED_WORKFLOW_TYPES } from './resource-classes';
+import { AUDIT_TYPE, CONFORMANCE_TYPES, isPatientData, ORGANIZATION_OWNED_TYPES, patientDataTypes, PHARMACIST_TYPES, PHARMACIST_WRITE_TYPES, SHARED_WORKFLOW_TYPES } from './resource-classes';
 import { forbidden } from './rules';
 
 /** Matches no document (an empty `$in` on the primary key: engines answer it without reading). */
@@ -21,6 +21,9 @@ export const NOTHING: Filter = { _id: { $in: [] } };
 
 /** Prescriptions a pharmacist sees: waiting for review (draft) and active ones (for duplicate therapy). */
 const PHARMACIST_PRESCRIPTIONS: Filter = { 'res.status': { $in: ['draft', 'active', 'on-hold'] } };
+
+/** Individual records the authority reads: Communications it sent or received (notices of overdue referrals). */
+export const AUTHORITY_READABLE: ReadonlySet<string> = new Set(['Communication']);
 
 const visibleTo = (org: string): Filter => ({ acl: { $in: [org, EVERYONE] } });
 
@@ -32,10 +35,13 @@ export class OrganizationPolicy implements AccessPolicy {
     if (resourceType === '*') return this.historyScope(ctx, id.organization);
     if (!permits(id.scopes, resourceType, 'r') && !permits(id.scopes, resourceType, 's')) return NOTHING;
     if (resourceType === AUDIT_TYPE) return id.role === 'authority' ? undefined : NOTHING;
+    if (ORGANIZATION_OWNED_TYPES.has(resourceType)) return { own: id.organization };
     if (!isPatientData(resourceType)) return undefined;
     switch (id.role) {
       case 'authority':
-        return ctx.aggregate ? undefined : NOTHING;
+        // Aggregates of everything; of individual records only the notices addressed to it (overdue referrals).
+        if (ctx.aggregate) return undefined;
+        return AUTHORITY_READABLE.has(resourceType) ? { acl: id.organization } : NOTHING;
       case 'pharmacist':
         if (!PHARMACIST_TYPES.has(resourceType)) return NOTHING;
         return resourceType === 'MedicationRequest' ? { $and: [visibleTo(id.organization), PHARMACIST_PRESCRIPTIONS] } : visibleTo(id.organization);
@@ -50,10 +56,13 @@ export class OrganizationPolicy implements AccessPolicy {
   /** System history: directory data for everyone, patient data as `scope` allows it, over history documents (`t` is the type). */
   private historyScope(ctx: RequestContext, org: string): Filter {
     const role = ctx.identity.role;
-    const notPatientData = { t: { $nin: [...patientDataTypes(), AUDIT_TYPE] } };
-    if (role === 'authority') return { t: { $nin: patientDataTypes() } };
-    if (role === 'pharmacist') return { $or: [notPatientData, { $and: [{ t: { $in: [...PHARMACIST_TYPES].filter((t) => t !== 'MedicationRequest') } }, visibleTo(org)] }] };
-    return { $or: [notPatientData, visibleTo(org)] };
+    const owned = [...ORGANIZATION_OWNED_TYPES];
+    const notPatientData = { t: { $nin: [...patientDataTypes(), AUDIT_TYPE, ...owned] } };
+    const ownData = { $and: [{ t: { $in: owned } }, { own: org }] };
+    if (role === 'authority') return { $or: [{ t: { $nin: [...patientDataTypes(), ...owned] } }, ownData] };
+    if (role === 'pharmacist') return { $or: [notPatientData, ownData, { $and: [{ t: { $in: [...PHARMACIST_TYPES].filter((t) => t !== 'MedicationRequest') } }, visibleTo(org)] }] };
+    // (Owned types carry `*` in acl like all non-patient data: excluded from the acl branch.)
+    return { $or: [notPatientData, ownData, { $and: [{ t: { $nin: owned } }, visibleTo(org)] }] };
   }
 
   /**
@@ -80,6 +89,8 @@ export class OrganizationPolicy implements AccessPolicy {
       if (resource && SHARED_WORKFLOW_TYPES.has(resourceType) && acl.includes(org)) return;
       throw forbidden('not-author', resource ? `${resourceType}/${id} was written by another organization; ask it to change it` : `${resourceType}/${id} was written by another organization; only it may delete it`);
     }
+    // Another organization's own data answers as an unknown id: it may not even see it (scope above).
+    if (ORGANIZATION_OWNED_TYPES.has(resourceType) && own !== org) throw fail(404, 'not-found', `${resourceType}/${id} is not known`);
     if (own === org || (resourceType === 'Organization' && `Organization/${id}` === org)) return;
     throw forbidden('not-author', `${resourceType}/${id} belongs to the community directory; only its own organization or an administrator may change it`);
   }

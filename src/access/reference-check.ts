@@ -1,6 +1,6 @@
 /**
  * A written resource may only reference resources the writer may see (docs/security.md#writes): otherwise a
- * client could probe for ids by referencing them. Runs as a write hook, once per transaction after all its
+ * client could probe for ids by referencing them. Only references a change adds are checked. Runs as a write hook, once per transaction after all its
  * entries are written, so entries of one transaction Bundle may reference each other in any order.
  * An unknown and an invisible target get the same answer.
  */
@@ -31,7 +31,12 @@ export const referenceVisibilityHook: WriteHook = {
       if (!change.resource) continue;
       const refs = new Set<string>();
       referencesIn(change.resource, refs);
+      // References the previous version already held were checked when they were written (and a write may take
+      // away the writer's own access: a hospital rejecting a referral keeps the Task's reference to the patient).
+      const kept = new Set<string>();
+      referencesIn(change.previous, kept);
       for (const text of refs) {
+        if (kept.has(text)) continue;
         const local = localReference(text, writer.ctx.baseUrl);
         if (!local || checked.has(local)) continue;
         const [type, id] = local.split('/');

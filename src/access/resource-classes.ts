@@ -37,8 +37,13 @@ export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set([
   'PlanDefinition',
   'ActivityDefinition',
   'Questionnaire',
-  'Subscription',
 ]);
+
+/**
+ * Data each organization keeps for itself (docs/subscriptions.md#access): seen, changed and deleted only by the
+ * organization that wrote it (`own`), and by administrators. Not patient data, not part of the shared directory.
+ */
+export const ORGANIZATION_OWNED_TYPES: ReadonlySet<string> = new Set(['Subscription']);
 
 /**
  * Workflow resources that every organization taking part may update (a hospital moves a clinic's referral Task,
@@ -48,5 +53,5 @@ export const SHARED_WORKFLOW_TYPES: ReadonlySet<string> = new Set(['Task', 'Serv
 
 /** What a pharmacist may see: the prescriptions to review and what a review needs (plus the directory). */
 export const PHARMACIST_TYPES: ReadonlySet<string> = new Set(['Patient', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'MedicationDispense', 'Task']);
-/** What a pharmacist may write: review Tasks, the prescription's status, dispensing records. */
-export const PHARMACIST_WRITE_TYPES: ReadonlySet<string> = new Set(['Task', 'MedicationRequest', 'MedicationDispense']);
+/** What a pharmacist may write: review Tasks, the prescription's status, dispensing records, its own Subscriptions. */
+export const PHARMACIST_WRITE_TYPES: ReadonlySet<string> = new Set(['Task', 'MedicationRequest', 'MedicationDispense', 'Subscription']);

@@ -11,7 +11,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context';
 import { isAdministrator } from '../context';
-import { AUDIT_TYPE, patientDataTypes } from './resource-classes';
+import { AUDIT_TYPE, isPatientData, patientDataTypes } from './resource-classes';
+import { directoryOwner } from './ownership';
 import type { CurrentDoc, HistoryDoc } from '../repository/documents';
 import { HISTORY } from '../repository/documents';
 import type { StoreWriter } from '../store/port';
@@ -49,16 +50,15 @@ const union = (...lists: (readonly string[])[]): string[] => [...new Set(lists.f
 export class AccessStamps {
   /** Patients whose grants must be computed again from all their relationships once this write is stored. */
   private readonly recompute = new Set<string>();
-  /** Patients whose grants grew: their other documents are stamped again once this write is stored. */
+  /** Patients whose grants changed: their documents are stamped again before the commit. */
   private readonly grown = new Set<string>();
-  private readonly recomputed = new Set<string>();
 
   constructor(
     private readonly tx: StoreWriter,
     private readonly ctx: RequestContext,
   ) {}
 
-  /** The fields to store with a new version; records the grant changes `afterWrite` completes. */
+  /** The fields to store with a new version; records the grant changes `complete` finishes. */
   async stamp(input: StampInput): Promise<AccessFields> {
     const { resource, existing } = input;
     // The audit trail is not patient data: it is read by the authority and administrators only (src/access/policy.ts).
@@ -67,7 +67,12 @@ export class AccessStamps {
     // The organization that wrote the first version (a deleted and revived resource starts again).
     const live = existing && existing.deleted !== true ? existing : undefined;
     const who = this.ctx.identity;
-    const own = live ? (typeof live.own === 'string' ? live.own : undefined) : who.kind === 'client' && !isAdministrator(who) ? who.organization : undefined;
+    const author = who.kind === 'client' && !isAdministrator(who) ? who.organization : undefined;
+    const own = isPatientData(input.resourceType)
+      ? live
+        ? (typeof live.own === 'string' ? live.own : undefined)
+        : author
+      : ((await directoryOwner(this.tx, resource, this.ctx.baseUrl)) ?? (typeof live?.own === 'string' ? live.own : live ? undefined : author));
     if (isRelationshipType(input.resourceType)) {
       const before = await organizationsOf(this.tx, relationshipReferences(existing?.res), this.ctx.baseUrl);
       const after = await organizationsOf(this.tx, relationshipReferences(resource), this.ctx.baseUrl);
@@ -94,23 +99,22 @@ export class AccessStamps {
     for (const p of existing.comp ?? []) this.recompute.add(p);
   }
 
-  /** Completes a write: grants computed again where a relationship ended, documents stamped again where grants changed. */
-  async afterWrite(resourceType: string, id: string): Promise<void> {
-    const changed = new Set(this.grown);
-    this.grown.clear();
+  /**
+   * Completes the transaction's stamps, once before its commit (RepoWriter.finish): grants computed again where
+   * a relationship ended, and the compartments of patients whose grants changed stamped again — once per
+   * patient, however many of the transaction's writes changed its grants.
+   */
+  async complete(): Promise<void> {
     for (const patient of this.recompute) {
-      const grants = await this.grantsOf(patient);
       const fresh = await this.computeGrants(patient);
-      if (!sameSet(grants, fresh)) {
+      if (!sameSet(await this.grantsOf(patient), fresh)) {
         await this.setGrants(patient, fresh);
-        changed.add(patient);
-        this.recomputed.add(patient);
+        this.grown.add(patient);
       }
     }
     this.recompute.clear();
-    // The document just written was stamped before grants were computed again: it is stamped again too.
-    for (const patient of changed) await this.restampCompartment(patient, this.recomputed.has(patient) ? undefined : `${resourceType}/${id}`);
-    this.recomputed.clear();
+    for (const patient of this.grown) await this.restampCompartment(patient);
+    this.grown.clear();
   }
 
   /** The grants of a patient as stored. */
@@ -172,13 +176,13 @@ export class AccessStamps {
     return true;
   }
 
-  /** Stamps every document of a patient's compartment (and its history) again, except `skip` (just written). */
-  private async restampCompartment(patient: string, skip: string | undefined): Promise<void> {
+  /** Stamps every document of a patient's compartment (and its history) whose stamps are not those of now. */
+  private async restampCompartment(patient: string): Promise<void> {
     for (const type of (await this.grantDoc(patient))?.types ?? []) {
       const filter = type === 'Patient' ? { _id: idOf(patient) } : { comp: patient };
       const docs: CurrentDoc[] = [];
       for await (const doc of this.tx.find(type, filter)) docs.push(doc as CurrentDoc);
-      for (const doc of docs) if (`${type}/${doc._id}` !== skip) await this.restamp(type, doc);
+      for (const doc of docs) await this.restamp(type, doc);
     }
   }
 

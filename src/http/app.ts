@@ -15,6 +15,7 @@ import type { FhirRequest, HttpMethod } from '../fhir/request';
 import { checkDepth, decodeSegment } from '../fhir/request';
 import type { StorageEngine } from '../store/port';
 import type { AuditSink } from '../audit/port';
+import type { HttpMetrics } from '../ops/metrics';
 import { checkRequestType, responseType } from './formats';
 import { authenticate } from './authentication';
 import { corsPolicy, securityHeaders } from './hardening';
@@ -36,6 +37,8 @@ export interface HttpDeps {
   /** Token endpoint, token verification and whether tokens are required (HUB_AUTH). */
   readonly auth: HubAuth;
   readonly security: HttpSecurityOptions;
+  /** Request latency and GET /metrics (docs/operations.md#metrics). */
+  readonly metrics?: HttpMetrics;
 }
 
 export interface HttpSecurityOptions {
@@ -67,6 +70,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  /** The router's interaction code of each FHIR request, for the latency metric. */
+  const interactions = new WeakMap<Request, string>();
   if (deps.security.trustProxy !== undefined) app.set('trust proxy', deps.security.trustProxy);
 
   app.use((req: HubRequest, res, next) => {
@@ -76,7 +81,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     req.log = deps.log.child({ requestId: req.id });
     res.setHeader('X-Request-Id', req.id);
     res.on('finish', () => {
-      req.log?.info(requestLogLine(req, res, Number(process.hrtime.bigint() - (req.started ?? 0n)) / 1e6), 'request');
+      const ms = Number(process.hrtime.bigint() - (req.started ?? 0n)) / 1e6;
+      req.log?.info(requestLogLine(req, res, ms), 'request');
+      deps.metrics?.observe(interactions.get(req), res.statusCode, ms / 1000);
     });
     next();
   });
@@ -107,6 +114,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/fhir/.well-known/smart-configuration', anonymous, ...limited, smartConfigurationRoute(deps.auth));
 
   const identify = authenticate({ auth: deps.auth, audit: deps.audit, now: deps.now });
+  // Administrators only; absent when HUB_METRICS_PORT gives the metrics their own listener.
+  if (deps.metrics?.route) app.get('/metrics', identify, ...limited, deps.metrics.route);
   app.use('/fhir', identify, ...limited, express.raw({ type: () => true, limit: deps.bodyLimitBytes }), (req: HubRequest, res, next) => {
     const pairs = queryPairs(req);
     const pretty = param(pairs, '_pretty') === 'true';
@@ -135,6 +144,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const headers: Record<string, string | undefined> = {};
       for (const name of ['if-match', 'if-none-match', 'if-none-exist', 'if-modified-since', 'prefer']) headers[name] = req.header(name);
       const fhirReq: FhirRequest = { method: req.method as HttpMethod, path, query: pairs, headers, body, contentType };
+      if (deps.metrics) interactions.set(req, deps.router.interactionOf(fhirReq));
       const ctx: RequestContext = { requestId: req.id ?? randomUUID(), identity: req.identity ?? ANONYMOUS, now: deps.now, log: req.log ?? deps.log, baseUrl: deps.baseUrl, address: req.ip };
       const out = await deps.router.handle(ctx, fhirReq);
       if (out.etag) res.setHeader('ETag', out.etag);

@@ -55,6 +55,7 @@ export const CODE_SYSTEMS = {
       'primary-clinic': '基层医疗卫生机构',
       'health-authority': '卫生健康行政部门',
       'health-community': '医疗健康共同体',
+      'hospital-department': '医院内设部门',
     },
   },
   hospitalLevel: {
@@ -63,7 +64,7 @@ export const CODE_SYSTEMS = {
   },
   referralDirection: {
     url: cs('referral-direction'),
-    codes: { up: '上转', down: '下转' },
+    codes: { up: '上转', down: '下转', consult: '远程会诊' },
   },
   referralBusinessStatus: {
     url: cs('referral-business-status'),
@@ -77,6 +78,9 @@ export const CODE_SYSTEMS = {
       completed: '已完成',
       cancelled: '已取消',
       overdue: '已超时',
+      draft: '草稿',
+      'on-hold': '已暂停',
+      failed: '未能完成',
     },
   },
   chronicProgram: {

@@ -266,6 +266,7 @@ export class RepoWriter extends RepoReader {
     // Writes a hook makes (a rule booking a Slot) are changes too: they pass every hook in the next round.
     for (let round = 0; this.changes.length > 0; round++) {
       if (round === MAX_HOOK_ROUNDS) throw new Error('write hooks keep writing: more than ' + MAX_HOOK_ROUNDS + ' rounds');
+      await this.stampsOfTx?.complete();
       const changes = this.changes.splice(0);
       for (const hook of this.deps.hooks ?? []) await hook.beforeCommit(this, changes);
     }
@@ -321,7 +322,6 @@ export class RepoWriter extends RepoReader {
       if (!(await this.tx.replaceIf(type, doc, 'vid', existing?.vid))) continue;
       const history: HistoryDoc = { _id: historyId(type, id, vid), rid: `${type}/${id}`, t: type, id, vid, ts: lastUpdated, m: options.method, res: stored, ...access };
       await this.tx.insert(HISTORY, history);
-      await this.stamps.afterWrite(type, id);
       const created = !existing || existing.deleted === true;
       if (options.hooks !== false) this.changes.push({ method: options.method, resourceType: type, id, vid, previous: created ? undefined : existing?.res, resource: stored });
       return { version: toVersion(type, doc), created };
@@ -349,7 +349,6 @@ export class RepoWriter extends RepoReader {
       await this.tx.insert(HISTORY, history);
       // A deleted relationship (a referral Task, an encounter) may end an organization's access.
       this.stamps.removed(resourceType, existing);
-      await this.stamps.afterWrite(resourceType, id);
       this.changes.push({ method: 'DELETE', resourceType, id, vid, previous: existing.res });
       return toVersion(resourceType, doc);
     }

@@ -47,6 +47,11 @@ export class ValidationPool {
     }
   }
 
+  /** Validations sent to a worker and not answered yet (queued or running). */
+  get queued(): number {
+    return this.pending.size;
+  }
+
   validate(resource: Resource, profile?: string): Promise<OperationOutcomeIssue[]> {
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;

@@ -18,6 +18,8 @@ export interface ResourceValidator {
   validate(resource: Resource, options?: { profile?: string }): Promise<OperationOutcomeIssue[]>;
   /** Many at once, spread over every thread available (the calling one included). */
   validateMany(resources: readonly Resource[]): Promise<OperationOutcomeIssue[][]>;
+  /** Validations waiting for or running on worker threads (absent when validation runs inline). */
+  queueDepth?(): number;
   close?(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export function createValidationService(options: { requireHubProfiles: boolean; 
       const here = resources.map((r, i) => (i % share === 0 ? inline.validateNow(r) : undefined));
       return Promise.all(resources.map((_, i) => here[i] ?? (onWorkers[i] as Promise<OperationOutcomeIssue[]>)));
     },
+    queueDepth: () => pool.queued,
     close: () => pool.close(),
   };
 }

@@ -24,10 +24,11 @@ function outcomeCode(fn: () => unknown): string | undefined {
 describe('$expand', () => {
   it('expands a hub value set with Chinese displays', () => {
     const result = expandValueSet({ url: VALUE_SETS.referralDirection });
-    expect(result.expansion?.total).toBe(2);
+    expect(result.expansion?.total).toBe(3);
     expect(result.expansion?.contains?.map((c) => [c.code, c.display])).toEqual([
       ['up', '上转'],
       ['down', '下转'],
+      ['consult', '远程会诊'],
     ]);
   });
 

@@ -340,8 +340,8 @@ const referralRequest: ProfileSource = {
   name: 'HubReferralRequest',
   title: '转诊申请 / Hub referral ServiceRequest',
   description:
-    'A two-way referral (双向转诊): direction up (上转) or down (下转) in category, reason, priority, the requesting ' +
-    'practitioner role or organization and the receiving organization or healthcare service.',
+    'A two-way referral (双向转诊): direction up (上转), down (下转) or e-consult (远程会诊) in category, reason, priority, ' +
+    'the requesting practitioner role or organization and the receiving organization or healthcare service.',
   type: 'ServiceRequest',
   elements: [
     el('ServiceRequest', {
@@ -367,7 +367,7 @@ const referralRequest: ProfileSource = {
       mustSupport: true,
     }),
     el('ServiceRequest.performer', {
-      min: 1,
+      short: 'The receiving service or organization; the hub routes a referral sent without one (docs/referral.md)',
       type: ref(PROFILES.Organization, PROFILES.HealthcareService),
       mustSupport: true,
     }),
@@ -418,7 +418,11 @@ const referralTask: ProfileSource = {
     el('Task.for', { min: 1, type: ref(PROFILES.Patient), mustSupport: true }),
     el('Task.authoredOn', { min: 1, mustSupport: true }),
     el('Task.requester', { min: 1, type: ref(PROFILES.Organization), mustSupport: true }),
-    el('Task.owner', { min: 1, type: ref(PROFILES.Organization), mustSupport: true }),
+    el('Task.owner', {
+      short: 'The receiving organization; the hub sets it from the routed ServiceRequest when absent (docs/referral.md)',
+      type: ref(PROFILES.Organization),
+      mustSupport: true,
+    }),
   ],
 };
 

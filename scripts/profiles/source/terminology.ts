@@ -23,6 +23,7 @@ const DEFINITIONS: { [K in HubCodeSystemKey]: Record<keyof (typeof CODE_SYSTEMS)
     'primary-clinic': 'Primary care institution: community health service centre, township health centre or village clinic',
     'health-authority': 'Health administration (health commission)',
     'health-community': 'Health community (医疗健康共同体): a tertiary hospital and the primary institutions it works with',
+    'hospital-department': 'A department of a hospital that acts on its own in the community, e.g. the hospital pharmacy (药学部)',
   },
   hospitalLevel: {
     'level-3': 'Level 3 (tertiary) hospital',
@@ -33,6 +34,7 @@ const DEFINITIONS: { [K in HubCodeSystemKey]: Record<keyof (typeof CODE_SYSTEMS)
   referralDirection: {
     up: 'Upward referral: from a primary clinic to a higher-level hospital',
     down: 'Downward referral: from a hospital back to a primary clinic',
+    consult: 'E-consultation (远程会诊): a primary clinic asks a specialist of a higher-level hospital a question about a patient who stays in its care',
   },
   referralBusinessStatus: {
     submitted: 'Submitted by the referring organization',
@@ -44,6 +46,9 @@ const DEFINITIONS: { [K in HubCodeSystemKey]: Record<keyof (typeof CODE_SYSTEMS)
     completed: 'The referral is completed',
     cancelled: 'Cancelled by the referring organization',
     overdue: 'Not handled within the agreed time',
+    draft: 'Prepared by the referring organization, not yet sent',
+    'on-hold': 'Paused by the receiving organization',
+    failed: 'The receiving organization could not complete it',
   },
   chronicProgram: {
     hypertension: 'Hypertension management program',
@@ -391,7 +396,7 @@ export const VALUE_SET_SOURCES: readonly ValueSet[] = [
       include: [
         {
           system: 'http://hl7.org/fhir/task-status',
-          concept: ['requested', 'received', 'accepted', 'rejected', 'in-progress', 'completed', 'cancelled'].map((code) => ({ code })),
+          concept: ['draft', 'requested', 'received', 'accepted', 'rejected', 'in-progress', 'on-hold', 'completed', 'cancelled', 'failed'].map((code) => ({ code })),
         },
       ],
     }

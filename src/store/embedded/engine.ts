@@ -65,6 +65,8 @@ export class EmbeddedEngine implements StorageEngine {
   private readonly commits = new Set<Promise<void>>();
   /** Set when a commit failed: later groups were built on its writes, so the store refuses further writes. */
   private failure?: unknown;
+  /** Called after each group commit is durable: its duration (transaction and flush) and how many transactions it held. */
+  onCommit?: (ms: number, transactions: number) => void;
 
   constructor(private readonly options: EmbeddedOptions) {}
 
@@ -365,11 +367,13 @@ export class EmbeddedEngine implements StorageEngine {
 
   private startCommit(overlay: Overlay, settled: Array<{ item: QueuedTransaction; value: unknown }>): void {
     this.inFlight.push(overlay);
+    const started = performance.now();
     const commit = this.commit(overlay).then(
       () => {
         // Commits finish in order: this group is the oldest in flight; its writes are now in the store.
         this.inFlight.shift();
         this.inFlight[0]?.detachParent();
+        this.onCommit?.(performance.now() - started, settled.length);
         for (const { item, value } of settled) item.resolve(value);
       },
       (error: unknown) => {

@@ -1,0 +1,43 @@
+/**
+ * The hub's jobs and their scheduler, from configuration (docs/jobs.md). src/app.ts builds one for the hub
+ * (`hub.jobs`, started on listen, stopped on close); tests build more over the same parts with their own clock.
+ */
+import type { HubConfig } from '../config';
+import type { RequestContext } from '../context';
+import type { FhirServices } from '../fhir/services';
+import type { Logger } from '../logger';
+import type { ResourceAccess } from '../repository/repository';
+import type { StorageEngine } from '../store/port';
+import { overdueReferralJob } from '../workflow/referral/overdue-job';
+import type { Job } from './job';
+import { JobScheduler } from './scheduler';
+
+export interface HubParts {
+  readonly config: HubConfig;
+  readonly engine: StorageEngine;
+  readonly repo: ResourceAccess;
+  readonly services: FhirServices;
+  readonly log: Logger;
+  systemContext(): RequestContext;
+}
+
+/** Every job the hub runs, with its schedule from configuration. */
+export function hubJobs(config: HubConfig): Job[] {
+  return [overdueReferralJob({ schedule: config.overdueReferralSchedule, healthAuthority: config.healthAuthority })];
+}
+
+export function createHubJobs(parts: HubParts, options: { now: () => Date; owner?: string; jobs?: readonly Job[] }): JobScheduler {
+  const { config, engine, repo, services, log } = parts;
+  return new JobScheduler({
+    jobs: options.jobs ?? hubJobs(config),
+    enabled: config.jobs,
+    engine,
+    repo,
+    services,
+    systemContext: () => parts.systemContext(),
+    now: options.now,
+    log,
+    leaseMs: config.jobLeaseSeconds * 1000,
+    owner: options.owner,
+  });
+}
