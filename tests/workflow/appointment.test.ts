@@ -54,6 +54,16 @@ const slotStatus = async (id: string): Promise<string> => (await as(c, 'hospital
 const bookings = async (id: string): Promise<number> => (await as(c, 'admin').get(`/fhir/Appointment?slot=Slot/${id}&_summary=count`)).body.total as number;
 
 describe('booking a Slot', () => {
+  it('the hospital books a Slot the hub itself published (as in the demo region): its service is the hospital\'s', async () => {
+    const published = slot('slot-admin', 9);
+    expect((await as(c, 'admin').put('/fhir/Slot/slot-admin', published)).status).toBe(201);
+    const booked = await as(c, 'hospital').post('/fhir/Appointment', appointment('slot-admin'));
+    expect(booked.status).toBe(201);
+    expect(await slotStatus('slot-admin')).toBe('busy');
+    const clinic = await as(c, 'clinicB').put('/fhir/Slot/slot-admin', { ...published, status: 'free' });
+    expect(clinic.status).toBe(403);
+  });
+
   it('an Appointment that takes a free Slot makes it busy; a second booking is refused with 409 and not stored', async () => {
     const first = await as(c, 'hospital').post('/fhir/Appointment', appointment('slot-a'));
     expect(first.status).toBe(201);

@@ -4,4 +4,4 @@ export { referralTransitionRule } from './transition-rule';
 export { referralRoutingRule, serviceRequestRouting, taskOwnerRouting } from './routing';
 export { businessStatusTransform } from './business-status';
 export type { TimeLimits } from './time-limits';
-export { DEFAULT_SLA, DEFAULT_TIME_LIMITS, isOverdue, overdueTasksFilter, parseTimeLimits, timeLimitTransform } from './time-limits';
+export { DEFAULT_SLA, DEFAULT_TIME_LIMITS, parseTimeLimits, timeLimitTransform } from './time-limits';

@@ -56,8 +56,6 @@ export const INITIAL_STATES: readonly TaskStatus[] = ['draft', 'requested'];
 /** States no one moves out of. */
 export const FINAL_STATES: readonly TaskStatus[] = ['completed', 'rejected', 'cancelled', 'failed', 'entered-in-error'];
 
-/** States in which the referral waits for, or is in the hands of, its receiver (for the time limits and the overdue job). */
-export const OPEN_STATES: readonly TaskStatus[] = ['requested', 'received', 'accepted', 'in-progress', 'on-hold'];
 
 export function transitionsFrom(status: TaskStatus): readonly Transition[] {
   return TRANSITIONS[status] ?? [];

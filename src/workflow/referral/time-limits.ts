@@ -1,15 +1,13 @@
 /**
  * Time limits of referrals per priority (docs/referral.md#time-limits): HUB_REFERRAL_SLA, e.g.
  * `stat=2h,asap=1d,urgent=3d,routine=7d`. A referral Task is stamped with `restriction.period.end` when it is
- * sent (unless the sender set one); the overdue job (src/jobs) finds open Tasks past it with `overdueTasksFilter`.
+ * sent (unless the sender set one); the overdue job (src/workflow/referral/overdue-job.ts, docs/jobs.md) finds open Tasks past it.
  */
 import type { Task } from '@medplum/fhirtypes';
-import type { Filter } from '../../store/port';
 import type { RepoWriter, WriteTransform } from '../../repository/repository';
 import { isSubmission } from './changes';
 import type { Priority } from './model';
 import { looksLikeReferralTask, priorityOf, referralOf, trusted } from './model';
-import { OPEN_STATES } from './state-machine';
 
 export type TimeLimits = Readonly<Record<Priority, number>>;
 
@@ -55,16 +53,3 @@ export function timeLimitTransform(limits: TimeLimits): WriteTransform {
   };
 }
 
-/** Whether an open referral Task is past its time limit at `now`. */
-export function isOverdue(task: Task, now: Date): boolean {
-  const end = Date.parse(task.restriction?.period?.end ?? '');
-  return OPEN_STATES.includes(task.status) && Number.isFinite(end) && end < now.getTime();
-}
-
-/**
- * Store condition for the overdue job: open referral Tasks that have a time limit. Time limits are written with
- * different offsets (the hub stamps UTC, the demo region +08:00), so the job checks each match with `isOverdue`.
- */
-export function overdueTasksFilter(): Filter {
-  return { 'res.status': { $in: [...OPEN_STATES] }, 'res.restriction.period.end': { $exists: true }, deleted: { $ne: true } };
-}
