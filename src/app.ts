@@ -49,6 +49,7 @@ import { EngineSnapshotStore } from './search/snapshots';
 import { createEngine } from './store';
 import type { JobScheduler } from './jobs/scheduler';
 import { createHubJobs } from './jobs/hub-jobs';
+import { JobMetrics } from './jobs/metrics';
 import { TASK_DEADLINE_PARAMETER } from './workflow/referral/overdue-deadline-parameter';
 import type { StorageEngine } from './store/port';
 import { createValidationService, NO_VALIDATION } from './validation/validator';
@@ -114,7 +115,19 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const auditStore = config.audit ? new AuditEventStore({ registry, baseUrl: config.baseUrl, history: false }) : undefined;
   const access = options.access ?? new OrganizationPolicy();
   // Subscriptions (docs/subscriptions.md): criteria and channel rules, activation, matching into the outbox, delivery.
-  const subscriptions = new Subscriptions({ engine, registry, access, nothing: NOTHING, settings: config.subscriptions, log, now });
+  const subscriptions = new Subscriptions({
+    engine,
+    registry,
+    access,
+    nothing: NOTHING,
+    settings: config.subscriptions,
+    log,
+    now,
+    observe: {
+      attempt: (outcome) => metrics.subscriptions.deliveries.inc({ channel: 'rest-hook', outcome }),
+      backlog: (waiting) => metrics.subscriptions.backlog.set({ channel: 'rest-hook' }, waiting),
+    },
+  });
   // The write seam's hooks, in order: access stamps and checks, domain rules, then audit (src/repository/repository.ts WriteHook).
   const hooks: WriteHook[] = [
     // A client's written resources may reference only what it may see (checked once all entries are written).
@@ -164,7 +177,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const observers = [new MetricsObserver(metrics), new CustomParameterObserver(registry), ...(trail ? [new AuditObserver(trail, registry, config.baseUrl)] : [])];
   const router = new FhirRouter(services, operations, observers);
   const security = { corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute, tokenFailureLimit: config.tokenFailureLimit };
-  const jobs = createHubJobs({ config, engine, repo, services, log, systemContext }, { now });
+  const jobMetrics = new JobMetrics((job, status, ms) => {
+    metrics.jobs.runs.inc({ job, status });
+    if (status !== 'skipped') metrics.jobs.duration.observe({ job }, ms / 1000);
+  });
+  const jobs = createHubJobs({ config, engine, repo, services, log, systemContext }, { now, metrics: jobMetrics });
   const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now, audit, auth, security, metrics: httpMetrics(metrics, { onMainPort: config.metricsPort === undefined }) });
   const metricsListener = config.metricsPort === undefined ? undefined : new MetricsListener(metricsApp(metrics), config.metricsPort, config.metricsHost);
   let server: Server | undefined;

@@ -2,6 +2,7 @@
  * The hub's jobs and their scheduler, from configuration (docs/jobs.md). src/app.ts builds one for the hub
  * (`hub.jobs`, started on listen, stopped on close); tests build more over the same parts with their own clock.
  */
+import type { JobMetrics } from './metrics';
 import type { HubConfig } from '../config';
 import type { RequestContext } from '../context';
 import type { FhirServices } from '../fhir/services';
@@ -26,7 +27,7 @@ export function hubJobs(config: HubConfig): Job[] {
   return [overdueReferralJob({ schedule: config.overdueReferralSchedule, healthAuthority: config.healthAuthority })];
 }
 
-export function createHubJobs(parts: HubParts, options: { now: () => Date; owner?: string; jobs?: readonly Job[] }): JobScheduler {
+export function createHubJobs(parts: HubParts, options: { now: () => Date; owner?: string; jobs?: readonly Job[]; metrics?: JobMetrics }): JobScheduler {
   const { config, engine, repo, services, log } = parts;
   return new JobScheduler({
     jobs: options.jobs ?? hubJobs(config),
@@ -39,5 +40,6 @@ export function createHubJobs(parts: HubParts, options: { now: () => Date; owner
     log,
     leaseMs: config.jobLeaseSeconds * 1000,
     owner: options.owner,
+    metrics: options.metrics,
   });
 }

@@ -1,4 +1,4 @@
-/** Counts of job runs, per job, in memory: for the log today and a metrics endpoint later. */
+/** Counts of job runs, per job, in memory (for the log and tests), passed on to the hub's metrics. */
 
 export type RunStatus = 'ok' | 'failed' | 'skipped';
 
@@ -16,7 +16,11 @@ export interface JobStats {
 export class JobMetrics {
   private readonly stats = new Map<string, JobStats>();
 
+  /** `observe`: also told of every run (the hub feeds its Prometheus counters from it, docs/operations.md#metrics). */
+  constructor(private readonly observe?: (job: string, status: RunStatus, ms: number) => void) {}
+
   record(job: string, status: RunStatus, started: Date, ms: number): void {
+    this.observe?.(job, status, ms);
     const s = this.get(job);
     this.stats.set(job, {
       runs: s.runs + (status === 'skipped' ? 0 : 1),

@@ -18,7 +18,7 @@ import { OUTBOX, OUTBOX_INDEXES, STATE, STATE_INDEXES } from './model';
 import { channelRule, criteriaRule } from './rules';
 import type { Transport } from './transport';
 import { httpTransport } from './transport';
-import type { DeliverySettings, DrainReport } from './worker';
+import type { DeliverySettings, DrainReport, WorkerDeps } from './worker';
 import { DeliveryWorker } from './worker';
 
 export type { DeliverySettings, DrainReport } from './worker';
@@ -39,6 +39,7 @@ export interface SubscriptionsDeps {
   readonly now: () => Date;
   /** Tests and the benchmark may send through another transport; the default is HTTP(S). */
   readonly transport?: Transport;
+  readonly observe?: WorkerDeps['observe'];
 }
 
 export class Subscriptions {
@@ -60,7 +61,7 @@ export class Subscriptions {
     await engine.ensureIndexes(OUTBOX, OUTBOX_INDEXES);
     await engine.ensureIndexes(STATE, STATE_INDEXES);
     await this.index.load(engine);
-    this.worker = new DeliveryWorker({ engine, repo, index: this.index, transport: this.deps.transport ?? httpTransport(settings.endpoints), settings, now, log, systemContext });
+    this.worker = new DeliveryWorker({ engine, repo, index: this.index, transport: this.deps.transport ?? httpTransport(settings.endpoints), settings, now, log, systemContext, observe: this.deps.observe });
     const waiting = await engine.count(OUTBOX, {});
     if (this.index.size > 0 || waiting > 0) log.info({ subscriptions: this.index.size, waiting }, 'subscriptions loaded');
     if (settings.delivery) this.worker.start();

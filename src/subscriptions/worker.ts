@@ -45,6 +45,8 @@ export interface WorkerDeps {
   readonly now: () => Date;
   readonly log: Logger;
   readonly systemContext: () => RequestContext;
+  /** Told of every delivery attempt and of the backlog after each pass (the hub's metrics). */
+  readonly observe?: { attempt(outcome: 'delivered' | 'failed'): void; backlog(waiting: number): void };
 }
 
 export interface DrainReport {
@@ -118,6 +120,7 @@ export class DeliveryWorker {
         await this.deps.index.load(this.deps.engine);
       }
       report = await this.drain();
+      if (this.deps.observe) this.deps.observe.backlog(await this.deps.engine.count(OUTBOX, {}));
     } catch (error) {
       this.deps.log.error({ err: error }, 'subscription delivery pass failed');
     }
@@ -205,6 +208,7 @@ export class DeliveryWorker {
     const target = originOf(endpoint);
     if (reason) this.deps.log.warn({ ...base, endpoint: target, status, ms, outcome: 'failed', reason, at: now }, 'subscription notification failed');
     else this.deps.log.info({ ...base, endpoint: target, status, ms, outcome: 'delivered' }, 'subscription notification delivered');
+    this.deps.observe?.attempt(reason ? 'failed' : 'delivered');
     return reason ? { outcome: 'failed', reason } : { outcome: 'delivered' };
   }
 

@@ -102,6 +102,15 @@ describe('GET /metrics on the main port (administrators only)', () => {
     expect(text).not.toContain('NoSuchType');
   });
 
+  it('counts job runs as jobs run', async () => {
+    const ok = { job: 'overdue-referrals', status: 'ok' };
+    const before = await scrape();
+    await t.hub.jobs.trigger('overdue-referrals');
+    const after = await scrape();
+    expect(valueOf(after, 'hub_job_runs_total', ok) - valueOf(before, 'hub_job_runs_total', ok)).toBe(1);
+    expect(valueOf(after, 'hub_job_duration_seconds_count', { job: 'overdue-referrals' })).toBeGreaterThanOrEqual(1);
+  });
+
   it('lets other modules register what they count through hub.metrics', async () => {
     t.hub.metrics.jobs.runs.inc({ job: 'overdue-referrals', status: 'failed' });
     t.hub.metrics.subscriptions.backlog.set({ channel: 'rest-hook' }, 4);
