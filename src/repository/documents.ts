@@ -61,6 +61,19 @@ export const RESOURCE_INDEXES: readonly IndexSpec[] = [
   { name: 'idx', keys: { 'idx.$**': 1 }, leaves: ['n', 'c', 'r', 'i', 'iv', 'lo', 'hi', 'v', 'u'] },
 ];
 
+/**
+ * AuditEvents are written for every interaction, so they index only the parameters the authority selects by
+ * (who, whose record, when, which resource, which policy); the others (type, subtype, action, outcome …) are
+ * still searchable, checked against the candidates an indexed parameter or `_lastUpdated` narrowed to.
+ */
+export const AUDIT_EVENT_INDEXED = ['date', 'patient', 'agent', 'entity', 'policy', 'altid', 'address'] as const;
+
+/** The indexes of a resource type's collection. */
+export function resourceIndexes(resourceType: string): readonly IndexSpec[] {
+  if (resourceType !== 'AuditEvent') return RESOURCE_INDEXES;
+  return RESOURCE_INDEXES.filter((s) => s.name !== 'acl').map((s) => (s.name === 'idx' ? { ...s, projection: AUDIT_EVENT_INDEXED } : s));
+}
+
 export const HISTORY_INDEXES: readonly IndexSpec[] = [
   { name: 'rid', keys: { rid: 1, vid: -1 } },
   { name: 't', keys: { t: 1, ts: -1 } },

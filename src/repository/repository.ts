@@ -14,7 +14,7 @@ import type { Doc, Filter, FindOptions, PipelineStage, StorageEngine, StoreReade
 import { AccessStamps } from '../access/stamps';
 import type { AccessPolicy } from './access';
 import type { CurrentDoc, HistoryDoc, HistoryMethod } from './documents';
-import { HISTORY, HISTORY_INDEXES, historyId, LOCKS, RESOURCE_INDEXES } from './documents';
+import { HISTORY, HISTORY_INDEXES, historyId, LOCKS, resourceIndexes } from './documents';
 
 export interface RepositoryDeps {
   readonly engine: StorageEngine;
@@ -96,7 +96,7 @@ export class Repository implements ResourceAccess {
   /** Creates the collections' indexes for the given resource types (idempotent). */
   async ensureIndexes(resourceTypes: readonly string[]): Promise<void> {
     await this.deps.engine.ensureIndexes(HISTORY, HISTORY_INDEXES);
-    for (const type of resourceTypes) await this.deps.engine.ensureIndexes(type, RESOURCE_INDEXES);
+    for (const type of resourceTypes) await this.deps.engine.ensureIndexes(type, resourceIndexes(type));
   }
 
   newId(): string {

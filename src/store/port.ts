@@ -41,6 +41,11 @@ export interface IndexSpec {
    * leave other leaves out of the index — queries on them stay correct, only unindexed. MongoDB indexes all.
    */
   readonly leaves?: readonly string[];
+  /**
+   * For a wildcard index: index only these sub-paths of the prefix (`['date', 'patient']` of `idx.$**` indexes
+   * `idx.date…` and `idx.patient…`). Queries on other sub-paths stay correct, only unindexed.
+   */
+  readonly projection?: readonly string[];
 }
 
 export interface StoreReader {

@@ -19,6 +19,8 @@ export interface IndexLayout {
   /** Prefixes with a wildcard index (`idx` for `idx.$**`), each with the leaf names it keeps (undefined: all). */
   readonly wildcards: readonly string[];
   readonly wildcardLeaves: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Wildcard prefixes indexed only under some sub-paths (IndexSpec.projection). */
+  readonly wildcardPaths: ReadonlyMap<string, readonly string[]>;
   /** Field indexes whose field every document has (IndexSpec.ordered): usable for ordered walks. */
   readonly ordered: ReadonlySet<string>;
 }
@@ -28,24 +30,31 @@ export function layoutOf(specs: readonly IndexSpec[]): IndexLayout {
   const wildcards: string[] = [];
   const ordered = new Set<string>();
   const wildcardLeaves = new Map<string, ReadonlySet<string>>();
+  const wildcardPaths = new Map<string, readonly string[]>();
   for (const spec of specs) {
     const first = Object.keys(spec.keys)[0];
     if (first === undefined) continue;
     if (first.endsWith('.$**')) {
       wildcards.push(first.slice(0, -4));
       if (spec.leaves) wildcardLeaves.set(first.slice(0, -4), new Set(spec.leaves));
+      if (spec.projection) wildcardPaths.set(first.slice(0, -4), spec.projection);
     } else {
       fields.add(first);
       if (spec.ordered && Object.keys(spec.keys).length === 1) ordered.add(first);
     }
   }
-  return { fields, wildcards, wildcardLeaves, ordered };
+  return { fields, wildcards, wildcardLeaves, wildcardPaths, ordered };
 }
 
 export function isIndexedPath(layout: IndexLayout, path: string): boolean {
   if (layout.fields.has(path)) return true;
   const leaf = path.slice(path.lastIndexOf('.') + 1);
-  return layout.wildcards.some((w) => path.startsWith(w + '.') && (layout.wildcardLeaves.get(w)?.has(leaf) ?? true));
+  return layout.wildcards.some(
+    (w) =>
+      path.startsWith(w + '.') &&
+      (layout.wildcardLeaves.get(w)?.has(leaf) ?? true) &&
+      (layout.wildcardPaths.get(w)?.includes(path.slice(w.length + 1).split('.')[0]) ?? true),
+  );
 }
 
 export function toIndexValue(value: unknown): IndexValue | undefined {
@@ -99,7 +108,9 @@ export function indexEntries(doc: Doc, layout: IndexLayout): Array<[string, Inde
     walk(doc, field.split('.'), field, out, false);
   }
   for (const prefix of layout.wildcards) {
-    walk(doc, prefix.split('.'), prefix, out, true, layout.wildcardLeaves.get(prefix));
+    const paths = layout.wildcardPaths.get(prefix);
+    if (!paths) walk(doc, prefix.split('.'), prefix, out, true, layout.wildcardLeaves.get(prefix));
+    else for (const sub of paths) walk(doc, [...prefix.split('.'), sub], `${prefix}.${sub}`, out, true, layout.wildcardLeaves.get(prefix));
   }
   const seen = new Set<string>();
   return out.filter(([p, v]) => {

@@ -55,8 +55,15 @@ export class MongoEngine implements StorageEngine {
 
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
     if (indexes.length === 0) return;
+    // A projected wildcard index (IndexSpec.projection) becomes one wildcard index per sub-path: MongoDB allows
+    // wildcardProjection only on the all-fields `$**` index.
     await this.collection(collection).createIndexes(
-      indexes.map((spec) => ({ name: spec.name, key: { ...spec.keys }, unique: spec.unique })),
+      indexes.flatMap((spec): Array<{ name: string; key: Record<string, 1 | -1>; unique?: boolean }> => {
+        const first = Object.keys(spec.keys)[0] ?? '';
+        if (!spec.projection || !first.endsWith('.$**')) return [{ name: spec.name, key: { ...spec.keys }, unique: spec.unique }];
+        const prefix = first.slice(0, -4);
+        return spec.projection.map((sub) => ({ name: `${spec.name}-${sub}`, key: { [`${prefix}.${sub}.$**`]: 1 } }));
+      }),
     );
   }
 
