@@ -20,6 +20,7 @@ import type { SubscriptionIndex } from './active-index';
 import type { EndpointAllowlist } from './endpoints';
 import { endpointProblem } from './endpoints';
 import type { OutboxEntry, StateDoc, Subscriber } from './model';
+import { CLIENTS_COLLECTION } from '../auth/clients';
 import { channelHeaders, FHIR_JSON, identityOf, MATCHED_STATUSES, OUTBOX, STATE } from './model';
 import type { Transport } from './transport';
 
@@ -176,6 +177,14 @@ export class DeliveryWorker {
     const ctx: RequestContext = { ...this.deps.systemContext(), identity: identityOf(who) };
     const resource = `${entry.t}/${entry.id}/_history/${entry.vid}`;
     const base = { subscription: subscription.id, resource, attempt: entry.attempts + 1 };
+    // A subscriber whose client was suspended (or removed) is told nothing until it is active again; the
+    // notifications wait, retried like a failing endpoint.
+    if (who.clientId && (await this.deps.engine.get(CLIENTS_COLLECTION, who.clientId))?.status !== 'active') {
+      const reason = 'the subscribing client is not active';
+      this.deps.log.warn({ ...base, outcome: 'failed', reason }, 'subscription notification held');
+      this.deps.observe?.attempt('failed');
+      return { outcome: 'failed', reason };
+    }
     let body: string | undefined;
     if (subscription.channel.payload === FHIR_JSON) {
       try {
