@@ -9,7 +9,7 @@
 import type { TypedValue } from '@medplum/core';
 import type { AuditEvent, Reference } from '@medplum/fhirtypes';
 import type { ResourceIndex } from '../search/indexer';
-import { indexResource } from '../search/indexer';
+import { addParameterEntries, compartmentsOf, indexResource } from '../search/indexer';
 import type { SearchParamRegistry } from '../search/registry';
 
 type Values = (event: AuditEvent, baseUrl: string) => TypedValue[];
@@ -68,19 +68,7 @@ export function auditEventIndex(event: AuditEvent, registry: SearchParamRegistry
   const srd: ResourceIndex['srd'] = {};
   for (const [code, def] of defs) {
     const values = VALUES.get(def.url)?.(event, baseUrl) ?? [];
-    if (values.length === 0 || !def.unit) continue;
-    const entries = def.unit.extract(values, { baseUrl });
-    if (entries.length === 0) continue;
-    idx[code] = entries;
-    const key = def.unit.sortKey(entries);
-    if (key !== undefined) srt[code] = key;
-    const desc = def.unit.sortKeyDesc(entries);
-    if (desc !== undefined) srd[code] = desc;
+    if (values.length > 0) addParameterEntries({ idx, srt, srd }, code, def, values, { baseUrl });
   }
-  const comp = new Set<string>();
-  for (const e of idx.patient ?? []) {
-    const r = (e as { r?: unknown }).r;
-    if (typeof r === 'string' && r.startsWith('Patient/')) comp.add(r);
-  }
-  return { idx, srt, srd, comp: [...comp] };
+  return { idx, srt, srd, comp: compartmentsOf(event, idx) };
 }

@@ -76,19 +76,31 @@ export function indexResource(resource: Resource, registry: SearchParamRegistry,
       if (entries.length > 0) idx[code] = entries;
       continue;
     }
-    if (!def.unit) continue;
-    const entries = def.unit.extract(values, ctx);
-    if (entries.length === 0) continue;
-    idx[code] = entries;
-    const key = def.unit.sortKey(entries);
-    if (key !== undefined) srt[code] = key;
-    const desc = def.unit.sortKeyDesc(entries);
-    if (desc !== undefined) srd[code] = desc;
+    addParameterEntries({ idx, srt, srd }, code, def, values, ctx);
   }
   return { idx, srt, srd, comp: compartmentsOf(resource, idx) };
 }
 
-function compartmentsOf(resource: Resource, idx: IndexEntries): string[] {
+/** Adds one (non-composite) parameter's index entries and sort keys; nothing when its values give no entries. */
+export function addParameterEntries(
+  out: Pick<ResourceIndex, 'idx' | 'srt' | 'srd'>,
+  code: string,
+  def: SearchParamDef,
+  values: TypedValue[],
+  ctx: ExtractContext,
+): void {
+  if (!def.unit) return;
+  const entries = def.unit.extract(values, ctx);
+  if (entries.length === 0) return;
+  out.idx[code] = entries;
+  const key = def.unit.sortKey(entries);
+  if (key !== undefined) out.srt[code] = key;
+  const desc = def.unit.sortKeyDesc(entries);
+  if (desc !== undefined) out.srd[code] = desc;
+}
+
+/** The patient compartments (`Patient/id`) a resource is in, from its index entries. */
+export function compartmentsOf(resource: Resource, idx: IndexEntries): string[] {
   const out = new Set<string>();
   if (resource.resourceType === 'Patient' && resource.id) out.add(`Patient/${resource.id}`);
   for (const code of patientCompartmentParams(resource.resourceType)) {
