@@ -9,6 +9,8 @@ import type { Role } from '../../src/context';
 import type { TestHub } from '../helpers/hub';
 import { FHIR_JSON, startTestHub } from '../helpers/hub';
 import { tokenFor } from '../helpers/auth';
+import type { Receiver } from './receiver';
+import { startReceiver } from './receiver';
 
 export const ORG = { clinicA: 'Organization/org-a', clinicB: 'Organization/org-b', hospital: 'Organization/org-h', pharmacy: 'Organization/org-ph', authority: 'Organization/org-au' } as const;
 
@@ -95,4 +97,22 @@ export function ruleOf(body: { issue?: Array<{ details?: { coding?: Array<{ code
 
 export function diagnosticsOf(body: { issue?: Array<{ diagnostics?: string }> }): string {
   return body.issue?.[0]?.diagnostics ?? '';
+}
+
+/** One community and one local receiver for a test file: started before its tests, closed after them. */
+export function communityWithReceiver(): { readonly c: () => Community; readonly rx: () => Receiver } {
+  let community: Community | undefined;
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    [community, receiver] = await Promise.all([startCommunity(), startReceiver()]);
+  });
+  afterAll(async () => {
+    await community?.t.close();
+    await receiver?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the community starts in beforeAll');
+    return value;
+  };
+  return { c: () => started(community), rx: () => started(receiver) };
 }

@@ -2,18 +2,14 @@
 import type { Task } from '@medplum/fhirtypes';
 import { registerClient, tokenOf } from '../helpers/auth';
 import type { Community } from './fixture';
-import { as, ORG, startCommunity, subscription } from './fixture';
+import { as, communityWithReceiver, ORG, subscription } from './fixture';
 import type { Receiver } from './receiver';
-import { startReceiver } from './receiver';
 
+const env = communityWithReceiver();
 let c: Community;
 let rx: Receiver;
-beforeAll(async () => {
-  [c, rx] = await Promise.all([startCommunity(), startReceiver()]);
-});
-afterAll(async () => {
-  await c.t.close();
-  await rx.close();
+beforeAll(() => {
+  [c, rx] = [env.c(), env.rx()];
 });
 
 const task: Task = {
