@@ -13,6 +13,7 @@ import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { loadR4Definitions, readR4SearchParameters } from './fhir/definitions';
 import { OperationRegistry } from './fhir/operations';
+import { evaluateMeasureOperation } from './fhir/operations/evaluate-measure';
 import { everythingOperation } from './fhir/operations/everything';
 import { reindexOperation } from './fhir/operations/reindex';
 import { expandOperation, lookupOperation, valueSetValidateCodeOperation } from './fhir/operations/terminology';
@@ -22,6 +23,9 @@ import { FhirRouter } from './fhir/router';
 import type { FhirServices } from './fhir/services';
 import { resourceTypes } from './fhir/resource-types';
 import { createHttpApp } from './http/app';
+import { createBulkExport } from './export';
+import { Readiness } from './http/readiness';
+import { warmUp } from './ops/warm-up';
 import type { Metrics } from './ops/metrics';
 import { createMetrics, httpMetrics, instrumentEngine, MetricsListener, metricsApp, MetricsObserver } from './ops/metrics';
 import { hubVersion } from './ops/version';
@@ -40,6 +44,7 @@ import { Subscriptions } from './subscriptions';
 import { referenceVisibilityHook } from './access/reference-check';
 import { DomainRulesHook } from './rules/seam';
 import { DOMAIN_RULES, workflowTransforms } from './workflow';
+import { chronicCareHook } from './workflow/chronic';
 import type { WriteHook } from './repository/repository';
 import { Repository } from './repository/repository';
 import { CustomParameterObserver, loadStoredParameters } from './search/custom-parameters';
@@ -96,7 +101,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const now = options.now ?? (() => new Date());
   loadR4Definitions();
   const guide = loadImplementationGuide();
-  const engine = options.engine ?? createEngine({ mongodbUri: config.mongodbUri, mongodbDatabase: config.mongodbDatabase, dataDir: config.dataDir, fsync: config.fsync });
+  const engine = options.engine ?? createEngine({ mongodbUri: config.mongodbUri, mongodbDatabase: config.mongodbDatabase, dataDir: config.dataDir, fsync: config.fsync, minFreeBytes: config.storeMinFreeBytes });
   await engine.open();
   // Metrics (docs/operations.md#metrics): the queue depth is read at scrape time, once services exist.
   const metrics = createMetrics({ version: hubVersion(), store: engine.kind, validationQueueDepth: () => services.validator.queueDepth?.() ?? 0 });
@@ -134,6 +139,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     referenceVisibilityHook,
     // Domain rules (referral transitions, routing, prescription and claim rules): one module each, src/workflow/.
     new DomainRulesHook([...DOMAIN_RULES, ...subscriptions.rules]),
+    // Chronic care (docs/chronic-care.md): enrollment on a qualifying Condition, reading rules, family-doctor contracts.
+    chronicCareHook,
     // Subscription matching: outbox entries for the subscribers that may see a change, in the same commit.
     subscriptions.hook,
     // Audit comes last: it stores one AuditEvent per change the transaction made, in the same commit.
@@ -171,7 +178,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     .register(expandOperation)
     .register(valueSetValidateCodeOperation)
     .register(lookupOperation)
-    .register(everythingOperation);
+    .register(everythingOperation)
+    .register(evaluateMeasureOperation(engine));
+  // Bulk export (docs/export.md): `$export` through the router; its worker runs in this process; status and files over HTTP.
+  const bulkExport = createBulkExport({ engine, repo, search, settings: config.export, dataDir: config.dataDir, baseUrl: config.baseUrl, now, log, requiresAccessToken: config.auth, codeSystems: guide.codeSystems });
+  operations.register(bulkExport.operation);
+  bulkExport.start();
   const trail = auditStore ? new AuditTrail({ repo, store: auditStore, context: systemContext, log }) : undefined;
   const audit: AuditSink & { flush(): Promise<void> } = trail ?? { ...NO_AUDIT, flush: async () => undefined };
   const observers = [new MetricsObserver(metrics), new CustomParameterObserver(registry), ...(trail ? [new AuditObserver(trail, registry, config.baseUrl)] : [])];
@@ -182,7 +194,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (status !== 'skipped') metrics.jobs.duration.observe({ job }, ms / 1000);
   });
   const jobs = createHubJobs({ config, engine, repo, services, log, systemContext }, { now, metrics: jobMetrics });
-  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now, audit, auth, security, metrics: httpMetrics(metrics, { onMainPort: config.metricsPort === undefined }) });
+  const readiness = new Readiness();
+  const app = createHttpApp({ router, engine, log, baseUrl: config.baseUrl, bodyLimitBytes: config.bodyLimitBytes, now, audit, auth, security, metrics: httpMetrics(metrics, { onMainPort: config.metricsPort === undefined }), readiness, bulkExport: bulkExport.service });
   const metricsListener = config.metricsPort === undefined ? undefined : new MetricsListener(metricsApp(metrics), config.metricsPort, config.metricsHost);
   let server: Server | undefined;
   return {
@@ -200,6 +213,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     subscriptions,
     systemContext,
     listen: async () => {
+      // /readyz answers 503 until validation and the write path are warm (docs/operations.md#readiness).
+      readiness.wait('warm-up', warmUp({ validator: services.validator, registry, engine, baseUrl: config.baseUrl }), log);
       await metricsListener?.start();
       return new Promise<Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => {
@@ -214,6 +229,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       await metricsListener?.stop();
       await jobs.stop();
+      await bulkExport.close();
       await subscriptions.close();
       await trail?.close().catch((error: unknown) => log.error({ err: error, pending: trail.pending }, 'audit trail: audit events not stored at shutdown'));
       await services.validator.close?.();

@@ -6,6 +6,8 @@ import type { TimeLimits } from './workflow/referral/time-limits';
 import { parseTimeLimits } from './workflow/referral/time-limits';
 import type { SubscriptionSettings } from './subscriptions';
 import { parseEndpointAllowlist } from './subscriptions/endpoints';
+import type { ExportSettings } from './export/settings';
+import { exportSettings } from './export/settings';
 
 export interface HubConfig {
   readonly port: number;
@@ -18,6 +20,8 @@ export interface HubConfig {
   readonly mongodbDatabase?: string;
   /** fsync every embedded commit (power-loss durability). */
   readonly fsync: boolean;
+  /** HUB_STORE_MIN_FREE: the embedded store refuses writes (507) while its file system has less free space (docs/operations.md#a-full-disk). */
+  readonly storeMinFreeBytes: number;
   readonly bodyLimitBytes: number;
   readonly maxBundleEntries: number;
   readonly searchDefaultCount: number;
@@ -50,6 +54,8 @@ export interface HubConfig {
   readonly jobs: boolean;
   /** Cron expression of the overdue-referral job. */
   readonly overdueReferralSchedule: string;
+  /** Cron expression of the chronic-care daily job (follow-ups, contract ends; HUB_JOB_CHRONIC_SCHEDULE). */
+  readonly chronicFollowUpSchedule: string;
   /** How long a job's lease in the store lasts without renewal, in seconds. */
   readonly jobLeaseSeconds: number;
   /** `Organization/{id}` the overdue-referral notices go to; unset: the Organization typed health-authority. */
@@ -58,6 +64,8 @@ export interface HubConfig {
   readonly referralTimeLimits: TimeLimits;
   /** Subscriptions: endpoint allowlist and delivery (HUB_SUBSCRIPTION_*, docs/subscriptions.md). */
   readonly subscriptions: SubscriptionSettings;
+  /** Bulk export: per-client limit, retention of files, worker (HUB_EXPORT_*, docs/export.md#limits). */
+  readonly export: ExportSettings;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -138,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     mongodbUri: env.MONGODB_URI || undefined,
     mongodbDatabase: env.MONGODB_DB || undefined,
     fsync: bool(env, 'HUB_FSYNC', true),
+    storeMinFreeBytes: parseSize(env.HUB_STORE_MIN_FREE || '32mb'),
     bodyLimitBytes: parseSize(env.HUB_BODY_LIMIT || '32mb'),
     maxBundleEntries: int(env, 'HUB_MAX_BUNDLE_ENTRIES', 10000),
     searchDefaultCount: int(env, 'HUB_SEARCH_DEFAULT_COUNT', 20),
@@ -155,10 +164,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     audit: bool(env, 'HUB_AUDIT', true),
     jobs: bool(env, 'HUB_JOBS', true),
     overdueReferralSchedule: cron(env, 'HUB_JOB_OVERDUE_SCHEDULE', '*/5 * * * *'),
+    chronicFollowUpSchedule: cron(env, 'HUB_JOB_CHRONIC_SCHEDULE', '30 1 * * *'),
     jobLeaseSeconds: positive(env, 'HUB_JOB_LEASE', 120),
     healthAuthority: organization(env, 'HUB_HEALTH_AUTHORITY'),
     referralTimeLimits: parseTimeLimits(env.HUB_REFERRAL_SLA),
     subscriptions: subscriptionSettings(env),
+    export: exportSettings(env),
   };
 }
 

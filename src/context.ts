@@ -28,6 +28,8 @@ export interface Identity {
    */
   readonly kind: 'anonymous' | 'client' | 'system' | 'open';
   readonly clientId?: string;
+  /** The person signed in (user name), when the token came from the authorization code grant through the app `clientId`. */
+  readonly user?: string;
   /** The organization the caller acts for (`Organization/{id}`), used by per-organization access rules. */
   readonly organization?: string;
   readonly role?: Role;

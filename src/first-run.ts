@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Hub } from './app';
 import type { DemoOrganizations } from './auth/demo-clients';
 import { demoClients, registerDemoClients } from './auth/demo-clients';
+import { addDemoUsers, demoUsers } from './auth/authorization-code/demo-users';
 import { createProgress, generateRegion, loadBundlesDirect, PRESETS, estimateRegionSize, RegionIds, resolveOptions } from '../seed';
 
 export async function isEmpty(hub: Hub): Promise<boolean> {
@@ -45,7 +46,10 @@ export interface DemoClientFiles {
 
 /** Registers the demo clients in the hub's store and writes their credential files to `dir`. */
 export async function setUpDemoClients(hub: Hub, dir: string): Promise<DemoClientFiles> {
-  const clients = demoClients(await demoOrganizations(hub));
+  const orgs = await demoOrganizations(hub);
+  const clients = demoClients(orgs);
+  // The console's demo people, one per role (docs/console.md), beside the demo clients.
+  await addDemoUsers(hub.auth.login.users, demoUsers(orgs));
   return { dir, files: await registerDemoClients(hub.auth.clients, hub.auth.endpoints.token, dir, clients) };
 }
 
@@ -74,5 +78,7 @@ export function tryThese(baseUrl: string, clients: DemoClientFiles): string {
     `  curl -H "Authorization: Bearer $TOKEN" '${baseUrl}/Condition?code=I10&_summary=count'`,
     `  # what the server supports (no token needed)`,
     `  curl '${baseUrl}/metadata'`,
+    '',
+    `Console: ${new URL(baseUrl).origin}/console/ — demo users (local use only, docs/console.md): clinic / clinic-demo-2026, hospital / hospital-demo-2026, pharmacist / pharmacist-demo-2026, authority / authority-demo-2026, admin / admin-demo-2026`,
   ].join('\n');
 }

@@ -26,7 +26,9 @@ export async function waitFor(url: string, timeoutMs = 30000): Promise<void> {
 }
 
 export async function startHubProcess(env: Record<string, string>, port: number, script = 'src/main.ts'): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', path.join(ROOT, script)], {
+  // A built script (dist/src/main.js) runs as `npm start` runs it, without tsx.
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...loader, path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HUB_BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn', HUB_DEMO: 'false', HUB_AUTH: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

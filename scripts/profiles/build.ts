@@ -11,6 +11,7 @@ import { structureDefinition } from './source/helpers';
 import { PROFILE_SOURCES } from './source/profiles';
 import { SEARCH_PARAMETER_SOURCES } from './source/search-parameters';
 import { CODE_SYSTEM_SOURCES, CONCEPT_MAP_SOURCE, VALUE_SET_SOURCES } from './source/terminology';
+import { MEASURE_SOURCES, MEASURE_VALUE_SET_SOURCES } from './source/measures';
 
 export function toJsonText(resource: unknown): string {
   return `${JSON.stringify(resource, null, 2)}\n`;
@@ -26,7 +27,7 @@ export function buildIgFiles(): Map<string, string> {
     definition.snapshot = { element: generateSnapshot(definition, r4Definition) };
     files.set(fileName(definition), toJsonText(definition));
   }
-  const terminology: Resource[] = [...CODE_SYSTEM_SOURCES, ...VALUE_SET_SOURCES, CONCEPT_MAP_SOURCE, ...SEARCH_PARAMETER_SOURCES];
+  const terminology: Resource[] = [...CODE_SYSTEM_SOURCES, ...VALUE_SET_SOURCES, CONCEPT_MAP_SOURCE, ...SEARCH_PARAMETER_SOURCES, ...MEASURE_VALUE_SET_SOURCES, ...MEASURE_SOURCES];
   for (const resource of terminology) {
     files.set(fileName(resource), toJsonText(resource));
   }

@@ -7,7 +7,9 @@ import { RegionClock } from './clock';
 import { putEntry, transaction } from './fhir-builders';
 import { buildDirectory, countInfrastructure, infrastructureBundles, type RegionDirectory } from './infrastructure';
 import { pad, resolveOptions, type RegionOptions, type ResolvedRegionOptions } from './options';
+import { withChronicCare } from './chronic-care';
 import { ResidentCounters, residentResources } from './residents';
+import { prescriptionResources } from './prescriptions';
 
 export type BundlePhase = 'infrastructure' | 'residents';
 
@@ -44,7 +46,8 @@ export function* generateRegion(options: RegionOptions): Generator<Bundle, Regio
   while (more(r)) {
     const entries: BundleEntry[] = [];
     for (let k = 0; k < resolved.residentsPerBundle && more(r); k++, r++) {
-      const list = residentResources(ctx, r);
+      const resident = withChronicCare(ctx, r, residentResources(ctx, r));
+      const list = [...resident, ...prescriptionResources(ctx, r, resident)];
       resources += list.length;
       for (const res of list) {
         entries.push(putEntry(res));
@@ -87,7 +90,8 @@ export function estimateRegionSize(options: RegionOptions): RegionSizeEstimate {
   const ctx = { options: resolved, clock, directory, counters: new ResidentCounters() };
   let sampled = 0;
   for (let r = 1; r <= SAMPLE_RESIDENTS; r++) {
-    sampled += residentResources(ctx, r).length;
+    const resident = withChronicCare(ctx, r, residentResources(ctx, r));
+    sampled += resident.length + prescriptionResources(ctx, r, resident).length;
   }
   const perResident = sampled / SAMPLE_RESIDENTS;
   const residents = resolved.targetResources === undefined

@@ -25,6 +25,11 @@ const OPERATIONS: Readonly<Record<string, { letter?: ScopeLetter; types?: readon
   'validate-code': { letter: 'r', types: ['ValueSet'] },
   lookup: { letter: 'r', types: ['CodeSystem'] },
   reindex: { admin: true },
+  // Bulk export (docs/export.md): read scope on the types named; every role may kick it off, the access policy scopes
+  // what it reads, and the authority's export is always de-identified (src/export/context.ts).
+  export: { letter: 'r' },
+  // Indicators (docs/authority.md): summary MeasureReports without patient data; the subject is checked by src/analytics/evaluate.ts.
+  'evaluate-measure': { letter: 'r', types: ['Measure'] },
 };
 
 function query(req: FhirRequest, name: string): string | undefined {

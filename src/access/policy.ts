@@ -22,8 +22,13 @@ export const NOTHING: Filter = { _id: { $in: [] } };
 /** Prescriptions a pharmacist sees: waiting for review (draft) and active ones (for duplicate therapy). */
 const PHARMACIST_PRESCRIPTIONS: Filter = { 'res.status': { $in: ['draft', 'active', 'on-hold'] } };
 
-/** Individual records the authority reads: Communications it sent or received (notices of overdue referrals). */
-export const AUTHORITY_READABLE: ReadonlySet<string> = new Set(['Communication']);
+/**
+ * Individual records the authority reads: Communications it sent or received (notices of overdue referrals), and
+ * summary MeasureReports (counts without patient data: the stored daily indicator reports, docs/authority.md).
+ */
+export const AUTHORITY_READABLE: ReadonlySet<string> = new Set(['Communication', 'MeasureReport']);
+/** Summary MeasureReports outside every patient compartment. */
+const SUMMARY_REPORTS: Filter = { 'res.type': 'summary', 'comp.0': { $exists: false } };
 
 const visibleTo = (org: string): Filter => ({ acl: { $in: [org, EVERYONE] } });
 
@@ -41,12 +46,15 @@ export class OrganizationPolicy implements AccessPolicy {
       case 'authority':
         // Aggregates of everything; of individual records only the notices addressed to it (overdue referrals).
         if (ctx.aggregate) return undefined;
+        if (resourceType === 'MeasureReport') return SUMMARY_REPORTS;
         return AUTHORITY_READABLE.has(resourceType) ? { acl: id.organization } : NOTHING;
       case 'pharmacist':
         if (!PHARMACIST_TYPES.has(resourceType)) return NOTHING;
         return resourceType === 'MedicationRequest' ? { $and: [visibleTo(id.organization), PHARMACIST_PRESCRIPTIONS] } : visibleTo(id.organization);
       case 'clinic':
       case 'hospital':
+        // Region-wide summary MeasureReports (acl everyone) hold every clinic's strata: for the authority, not for a clinic.
+        if (resourceType === 'MeasureReport') return { acl: id.organization };
         return id.breakTheGlass ? undefined : visibleTo(id.organization);
       case 'admin':
         return undefined;

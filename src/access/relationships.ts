@@ -55,6 +55,9 @@ export const RELATIONSHIPS: readonly Relationship[] = [
     references: (r) => [ref(r.serviceProvider)],
   },
   {
+    // A family-doctor contract (docs/chronic-care.md#contracts) holds while active. A contract is active only within
+    // its period: written with a period already over it is stored `inactive` (src/workflow/chronic/contract.ts), and
+    // the chronic-care daily job sets contracts whose period ended `inactive`, which takes the access away.
     name: 'family-doctor team (care team)',
     resourceType: 'CareTeam',
     references: (r) => (r.status === 'active' ? refs(r.managingOrganization) : []),

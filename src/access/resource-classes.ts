@@ -49,9 +49,12 @@ export const ORGANIZATION_OWNED_TYPES: ReadonlySet<string> = new Set(['Subscript
  * Workflow resources that every organization taking part may update (a hospital moves a clinic's referral Task,
  * books its Appointment); other patient data is changed only by the organization that wrote it.
  */
-export const SHARED_WORKFLOW_TYPES: ReadonlySet<string> = new Set(['Task', 'ServiceRequest', 'Appointment', 'CarePlan', 'Communication', 'MedicationRequest', 'CareTeam', 'Flag']);
+export const SHARED_WORKFLOW_TYPES: ReadonlySet<string> = new Set(['Task', 'ServiceRequest', 'Appointment', 'CarePlan', 'Communication', 'MedicationRequest', 'CareTeam', 'Flag', 'Goal']);
 
-/** What a pharmacist may see: the prescriptions to review and what a review needs (plus the directory). */
-export const PHARMACIST_TYPES: ReadonlySet<string> = new Set(['Patient', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'MedicationDispense', 'Task']);
+/**
+ * What a pharmacist may see: the prescriptions to review and what a review needs (plus the directory) — the
+ * stability assessment a long prescription references (ClinicalImpression, docs/prescriptions.md).
+ */
+export const PHARMACIST_TYPES: ReadonlySet<string> = new Set(['Patient', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'MedicationDispense', 'Task', 'ClinicalImpression']);
 /** What a pharmacist may write: review Tasks, the prescription's status, dispensing records, its own Subscriptions. */
 export const PHARMACIST_WRITE_TYPES: ReadonlySet<string> = new Set(['Task', 'MedicationRequest', 'MedicationDispense', 'Subscription']);

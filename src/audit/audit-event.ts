@@ -84,6 +84,7 @@ function requestorOf(record: AuditRecord): AuditEventAgent {
 function displayOf(identity: Identity): string {
   switch (identity.kind) {
     case 'client':
+      if (identity.user) return `user ${identity.user} (app ${identity.clientId ?? '?'})`;
       return identity.clientId ? `client ${identity.clientId}` : 'client';
     case 'system':
       return `${HUB_DISPLAY} (system)`;

@@ -12,6 +12,8 @@ import type { SigningKey } from './signing-key';
 
 export interface AccessTokenClaims {
   readonly clientId: string;
+  /** The person signed in, for tokens of the authorization code grant (authorization-code/). */
+  readonly user?: string;
   readonly organization: string;
   readonly role: Role;
   readonly scopes: readonly string[];
@@ -19,6 +21,9 @@ export interface AccessTokenClaims {
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
 }
+
+/** Whom a token is for: a client, or a person (`user`) signed in through the public client `clientId`. */
+export type TokenSubject = Pick<ClientRecord, 'clientId' | 'organization' | 'role'> & { readonly user?: string };
 
 export class InvalidTokenError extends Error {}
 
@@ -35,13 +40,14 @@ export class AccessTokens {
     return this.lifetimeSeconds;
   }
 
-  async issue(client: ClientRecord, scopes: readonly string[]): Promise<string> {
+  /** A token for a client, or with `user` for a person signed in through the app `clientId` (`sub` = the user). */
+  async issue(client: TokenSubject, scopes: readonly string[]): Promise<string> {
     const iat = Math.floor(this.now().getTime() / 1000);
-    return new SignJWT({ client_id: client.clientId, organization: client.organization, role: client.role, scope: scopes.join(' ') })
+    return new SignJWT({ client_id: client.clientId, organization: client.organization, role: client.role, scope: scopes.join(' '), ...(client.user ? { hub_user: true } : {}) })
       .setProtectedHeader({ alg: this.key.alg, kid: this.key.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
       .setAudience(this.audience)
-      .setSubject(client.clientId)
+      .setSubject(client.user ?? client.clientId)
       .setJti(randomUUID())
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.lifetimeSeconds)
@@ -64,10 +70,11 @@ export class AccessTokens {
       const code = (error as { code?: string }).code;
       throw new InvalidTokenError(code === 'ERR_JWT_EXPIRED' ? 'the access token has expired' : 'the access token is not valid');
     }
-    const { sub, organization, role, scope, jti, exp } = payload;
+    const { sub, organization, role, scope, jti, exp, client_id: clientId, hub_user: isUser } = payload;
     if (typeof sub !== 'string' || typeof organization !== 'string' || !isRole(role) || typeof scope !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') {
       throw new InvalidTokenError('the access token lacks claims');
     }
-    return { clientId: sub, organization, role, scopes: scope.split(' ').filter(Boolean), tokenId: jti, exp };
+    const subject = isUser === true && typeof clientId === 'string' ? { clientId, user: sub } : { clientId: sub };
+    return { ...subject, organization, role, scopes: scope.split(' ').filter(Boolean), tokenId: jti, exp };
   }
 }

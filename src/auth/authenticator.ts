@@ -6,9 +6,11 @@
 import type { Identity } from '../context';
 import type { FhirError } from '../fhir/outcomes';
 import { refuse } from '../fhir/outcomes';
-import type { AccessTokens } from './access-tokens';
+import type { AccessTokenClaims, AccessTokens } from './access-tokens';
 import { InvalidTokenError } from './access-tokens';
 import type { ClientRegistry } from './clients';
+import type { PublicClientRegistry } from './authorization-code/public-clients';
+import type { UserRegistry } from './authorization-code/users';
 
 export class Authenticator {
   constructor(
@@ -16,6 +18,8 @@ export class Authenticator {
     private readonly clients: ClientRegistry,
     /** The realm named in WWW-Authenticate (the FHIR base URL). */
     private readonly realm: string,
+    /** People signed in through a public client (authorization-code/): looked up like clients, on every request. */
+    private readonly people?: { readonly users: UserRegistry; readonly clients: PublicClientRegistry },
   ) {}
 
   /**
@@ -34,11 +38,23 @@ export class Authenticator {
       if (error instanceof InvalidTokenError) throw this.challenge(error.message, 'invalid_token');
       throw error;
     }
+    if (claims.user !== undefined) return this.person(claims);
     const client = await this.clients.get(claims.clientId);
     if (!client) throw this.challenge('the client of this token is no longer registered', 'invalid_token');
     if (client.status !== 'active') throw this.challenge('the client of this token is suspended', 'invalid_token');
     if (client.organization !== claims.organization || client.role !== claims.role) throw this.challenge('the client was changed since this token was issued', 'invalid_token');
     return { kind: 'client', clientId: claims.clientId, organization: claims.organization, role: claims.role, scopes: claims.scopes, tokenId: claims.tokenId };
+  }
+
+  /** The identity of a person's token: the user must still exist, be active and have the token's organization and role. */
+  private async person(claims: AccessTokenClaims & { user?: string }): Promise<Identity> {
+    const user = claims.user && this.people ? await this.people.users.get(claims.user) : undefined;
+    if (!user) throw this.challenge('the user of this token is no longer registered', 'invalid_token');
+    if (user.status !== 'active') throw this.challenge('the user of this token is suspended', 'invalid_token');
+    if (user.organization !== claims.organization || user.role !== claims.role) throw this.challenge('the user was changed since this token was issued', 'invalid_token');
+    const app = await this.people?.clients.get(claims.clientId);
+    if (app?.status !== 'active') throw this.challenge('the app of this token is no longer registered', 'invalid_token');
+    return { kind: 'client', clientId: claims.clientId, user: user.username, organization: user.organization, role: user.role, scopes: claims.scopes, tokenId: claims.tokenId };
   }
 
   /** The 401 answer (rule code `authentication`). */

@@ -51,7 +51,8 @@ export function defaultScope(role: Role): string {
     case 'admin':
       return 'system/*.cruds';
     case 'pharmacist':
-      return 'system/*.rus';
+      // Reviews (Task), reads what a review needs, and records dispensing (docs/prescriptions.md).
+      return 'system/*.rus system/MedicationDispense.c';
     case 'authority':
       return 'system/*.rs';
   }

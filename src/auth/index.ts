@@ -5,6 +5,8 @@
 import type { JSONWebKeySet } from 'jose';
 import type { StorageEngine } from '../store/port';
 import { AccessTokens } from './access-tokens';
+import type { UserLogin } from './authorization-code';
+import { createUserLogin } from './authorization-code';
 import { Authenticator } from './authenticator';
 import { ClientRegistry } from './clients';
 import { JtiStore } from './replay';
@@ -24,6 +26,8 @@ export interface HubAuth {
   readonly authenticator: Authenticator;
   readonly jwks: JSONWebKeySet;
   readonly smartConfiguration: SmartConfiguration;
+  /** People signing in to the console: users, public clients, the authorization server (authorization-code/). */
+  readonly login: UserLogin;
 }
 
 export interface AuthOptions {
@@ -40,12 +44,14 @@ export async function createAuth(options: AuthOptions): Promise<HubAuth> {
   const key = await loadSigningKey(engine, now);
   const clients = new ClientRegistry(engine, now);
   const accessTokens = new AccessTokens(key, endpoints.issuer, options.baseUrl, options.tokenLifetimeSeconds, now);
+  const login = await createUserLogin({ engine, tokens: accessTokens, key, issuer: endpoints.issuer, baseUrl: options.baseUrl, now });
   return {
     required: options.required,
     endpoints,
     clients,
-    tokens: new TokenService(clients, new JtiStore(engine, now), accessTokens, endpoints.token, now),
-    authenticator: new Authenticator(accessTokens, clients, options.baseUrl),
+    login,
+    tokens: new TokenService(clients, new JtiStore(engine, now), accessTokens, endpoints.token, now, login.server),
+    authenticator: new Authenticator(accessTokens, clients, options.baseUrl, { users: login.users, clients: login.publicClients }),
     jwks: { keys: [key.publicJwk] },
     smartConfiguration: smartConfiguration(endpoints),
   };

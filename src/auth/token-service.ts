@@ -4,7 +4,7 @@
  */
 import type { JWTPayload } from 'jose';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import type { AccessTokens } from './access-tokens';
+import type { AccessTokens, TokenSubject } from './access-tokens';
 import { ASSERTION_TYPE } from './assertion';
 import type { ClientRecord, ClientRegistry } from './clients';
 import { ASSERTION_ALGS } from './keys';
@@ -22,10 +22,12 @@ export interface TokenResponse {
   readonly token_type: 'bearer';
   readonly expires_in: number;
   readonly scope: string;
+  /** OpenID Connect, for the authorization code grant with scope openid. */
+  readonly id_token?: string;
 }
 
 export interface TokenGrant {
-  readonly client: ClientRecord;
+  readonly client: TokenSubject;
   readonly response: TokenResponse;
 }
 
@@ -39,13 +41,16 @@ export class TokenService {
     /** The token endpoint's exact URL, the `aud` every assertion must carry. */
     private readonly tokenEndpoint: string,
     private readonly now: () => Date,
+    /** The authorization code grant for people signing in (authorization-code/), when enabled. */
+    private readonly codeGrant?: { exchange(form: TokenForm): Promise<TokenGrant> },
   ) {}
 
   /** Answers a token request; throws OAuthError for every refusal. */
   async exchange(form: TokenForm): Promise<TokenGrant> {
     const grantType = form.grant_type;
     if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missing');
-    if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', `grant_type '${grantType}' is not supported; use client_credentials`);
+    if (grantType === 'authorization_code' && this.codeGrant) return this.codeGrant.exchange(form);
+    if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', `grant_type '${grantType}' is not supported; use client_credentials${this.codeGrant ? ' or authorization_code' : ''}`);
     if (form.client_assertion_type !== ASSERTION_TYPE) {
       throw new OAuthError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
     }

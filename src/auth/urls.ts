@@ -9,9 +9,11 @@ export interface AuthEndpoints {
   readonly jwks: string;
   /** The `iss` of the access tokens the hub issues. */
   readonly issuer: string;
+  /** Where people sign in (authorization code grant, authorization-code/). */
+  readonly authorize: string;
 }
 
 export function authEndpoints(fhirBaseUrl: string): AuthEndpoints {
   const origin = new URL(fhirBaseUrl).origin;
-  return { token: `${origin}/oauth2/token`, jwks: `${origin}/oauth2/jwks`, issuer: `${origin}/oauth2` };
+  return { token: `${origin}/oauth2/token`, jwks: `${origin}/oauth2/jwks`, issuer: `${origin}/oauth2`, authorize: `${origin}/oauth2/authorize` };
 }

@@ -24,11 +24,11 @@ export function restSecurity(endpoints: AuthEndpoints | undefined): RestSecurity
     service: [
       {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }],
-        text: 'OAuth2 using SMART Backend Services (client_credentials with private_key_jwt)',
+        text: 'OAuth2 using SMART Backend Services (client_credentials with private_key_jwt) and, for people, the authorization code grant with PKCE',
       },
     ],
     ...(endpoints
-      ? { extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: endpoints.token }] }] }
+      ? { extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: endpoints.token }, { url: 'authorize', valueUri: endpoints.authorize }] }] }
       : {}),
     description: 'Every request except metadata and .well-known/smart-configuration needs a bearer token from the token endpoint (docs/security.md).',
   };

@@ -4,6 +4,7 @@
  */
 import { OperationOutcomeError } from '@medplum/core';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+import { StoreFullError } from '../store/port';
 
 export type IssueCode = NonNullable<OperationOutcomeIssue['code']>;
 
@@ -99,6 +100,8 @@ export function failWithIssues(status: number, issues: OperationOutcomeIssue[]):
 
 export function statusOf(error: unknown): number {
   if (error instanceof FhirError) return error.status;
+  // A full store (docs/operations.md#a-full-disk): 507 Insufficient Storage, the write refused, nothing stored.
+  if (error instanceof StoreFullError) return 507;
   if (error instanceof OperationOutcomeError) {
     const code = error.outcome.issue?.find((i) => i.severity === 'error' || i.severity === 'fatal')?.code;
     return (code && STATUS_BY_CODE[code]) || 400;
@@ -108,5 +111,6 @@ export function statusOf(error: unknown): number {
 
 export function outcomeOf(error: unknown): OperationOutcome {
   if (error instanceof OperationOutcomeError) return error.outcome;
+  if (error instanceof StoreFullError) return outcome('transient', error.message);
   return outcome('exception', 'internal server error');
 }

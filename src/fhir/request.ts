@@ -28,6 +28,8 @@ export interface FhirResponse {
   readonly lastModified?: string;
   /** The version's meta.lastUpdated (ISO 8601, with milliseconds), for Bundle entry responses. */
   readonly lastUpdated?: string;
+  /** Further HTTP headers (the async pattern's `Content-Location` on a 202, docs/export.md). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** `Prefer` header directives (RFC 7240): return=, handling=, respond-async. */

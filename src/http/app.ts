@@ -21,8 +21,14 @@ import { authenticate } from './authentication';
 import { corsPolicy, securityHeaders } from './hardening';
 import type { HubRequest } from './hub-request';
 import { oauthRouter, smartConfigurationRoute } from './oauth-routes';
-import { requestRateLimit } from './rate-limits';
+import type { Readiness } from './readiness';
+import { readinessRoute } from './readiness';
+import { requestRateLimit, tokenFailureLimit } from './rate-limits';
+import { consoleLoginRouter } from './console-login';
+import { consoleRouter } from './console-static';
 import { renderError, send } from './render';
+import type { ExportService } from '../export/service';
+import { bulkFileRoutes, bulkStatusRoutes } from './bulk-routes';
 import { requestLogLine } from './request-log';
 
 export interface HttpDeps {
@@ -39,6 +45,10 @@ export interface HttpDeps {
   readonly security: HttpSecurityOptions;
   /** Request latency and GET /metrics (docs/operations.md#metrics). */
   readonly metrics?: HttpMetrics;
+  /** What `/readyz` waits for besides the store (docs/operations.md#readiness). */
+  readonly readiness?: Readiness;
+  /** Bulk export's status and file endpoints (docs/export.md); the kick-off is the router's `$export`. */
+  readonly bulkExport?: ExportService;
 }
 
 export interface HttpSecurityOptions {
@@ -94,15 +104,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (req: HubRequest, res) => {
-    deps.engine.ping().then(
-      () => res.json({ status: 'ready', store: deps.engine.kind }),
-      (error: unknown) => {
-        req.log?.warn({ err: error }, 'store not reachable');
-        res.status(503).json({ status: 'unavailable', store: deps.engine.kind });
-      },
-    );
-  });
+  app.get('/readyz', readinessRoute(deps.engine, deps.readiness));
 
   const limit = requestRateLimit(deps.security.rateLimitPerMinute);
   const limited = limit ? [limit] : [];
@@ -110,12 +112,19 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     req.identity = ANONYMOUS;
     next();
   };
-  app.use('/oauth2', anonymous, ...limited, oauthRouter({ auth: deps.auth, audit: deps.audit, now: deps.now, tokenFailureLimit: deps.security.tokenFailureLimit }));
+  const loginFailures = tokenFailureLimit(deps.security.tokenFailureLimit, () => undefined);
+  const login = consoleLoginRouter({ auth: deps.auth, audit: deps.audit, now: deps.now, ...(loginFailures ? { failureLimit: loginFailures } : {}) });
+  app.use('/oauth2', anonymous, ...limited, login, oauthRouter({ auth: deps.auth, audit: deps.audit, now: deps.now, tokenFailureLimit: deps.security.tokenFailureLimit }));
   app.get('/fhir/.well-known/smart-configuration', anonymous, ...limited, smartConfigurationRoute(deps.auth));
+  app.use('/console', anonymous, ...limited, consoleRouter());
 
   const identify = authenticate({ auth: deps.auth, audit: deps.audit, now: deps.now });
   // Administrators only; absent when HUB_METRICS_PORT gives the metrics their own listener.
   if (deps.metrics?.route) app.get('/metrics', identify, ...limited, deps.metrics.route);
+  if (deps.bulkExport) {
+    app.use('/fhir/$export-status', identify, ...limited, bulkStatusRoutes(deps.bulkExport));
+    app.use('/fhir/$export-file', identify, ...limited, bulkFileRoutes(deps.bulkExport));
+  }
   app.use('/fhir', identify, ...limited, express.raw({ type: () => true, limit: deps.bodyLimitBytes }), (req: HubRequest, res, next) => {
     const pairs = queryPairs(req);
     const pretty = param(pairs, '_pretty') === 'true';
@@ -151,6 +160,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       if (out.lastModified) res.setHeader('Last-Modified', out.lastModified);
       if (out.location) res.setHeader('Location', out.location);
       if (out.location && out.status === 201) res.setHeader('Content-Location', out.location);
+      for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
       send(res, out.status, out.body, type, pretty, head);
     };
     handle().catch((error: unknown) => {

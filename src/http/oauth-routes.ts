@@ -24,8 +24,8 @@ export interface OAuthDeps {
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-function clientIdentity(client: { clientId: string; organization: string; role: Identity['role'] } | undefined): Identity {
-  return client ? { kind: 'client', clientId: client.clientId, organization: client.organization, role: client.role } : ANONYMOUS;
+function clientIdentity(client: { clientId: string; organization: string; role: Identity['role']; user?: string } | undefined): Identity {
+  return client ? { kind: 'client', clientId: client.clientId, ...(client.user ? { user: client.user } : {}), organization: client.organization, role: client.role } : ANONYMOUS;
 }
 
 function formOf(body: unknown): TokenForm {

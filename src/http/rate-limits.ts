@@ -34,7 +34,7 @@ export function requestRateLimit(perMinute: number): RequestHandler | undefined 
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: (req: HubRequest) => (req.identity?.clientId ? `client:${req.identity.clientId}` : addressKey(req)),
+    keyGenerator: (req: HubRequest) => (req.identity?.user ? `user:${req.identity.user}` : req.identity?.clientId ? `client:${req.identity.clientId}` : addressKey(req)),
     handler: (req: HubRequest, res) => {
       const seconds = retryAfter(req, res, windowMs);
       renderError(

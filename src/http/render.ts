@@ -26,9 +26,11 @@ export function send(res: Response, status: number, body: Resource | undefined, 
  */
 export function renderError(error: unknown, req: HubRequest, res: Response, type = 'application/fhir+json', pretty = false): void {
   const status = statusOf(error);
+  // A full store (507) is no internal error: its outcome says what happened and that reads go on.
+  const internal = status >= 500 && status !== 507;
   if (status >= 500) req.log?.error({ err: error }, 'request failed');
-  const outcome = status >= 500 ? outcomeOf(new Error('internal')) : outcomeOf(error);
-  if (status >= 500) outcome.issue = [{ severity: 'error', code: 'exception', details: { text: `internal server error (request ${req.id ?? ''})` } }];
+  const outcome = internal ? outcomeOf(new Error('internal')) : outcomeOf(error);
+  if (internal) outcome.issue = [{ severity: 'error', code: 'exception', details: { text: `internal server error (request ${req.id ?? ''})` } }];
   if (res.headersSent) {
     res.end();
     return;

@@ -10,6 +10,8 @@ import type { Logger } from '../logger';
 import type { ResourceAccess } from '../repository/repository';
 import type { StorageEngine } from '../store/port';
 import { overdueReferralJob } from '../workflow/referral/overdue-job';
+import { chronicFollowUpJob } from '../workflow/chronic/follow-up-job';
+import { indicatorReportsJob } from '../analytics/daily-job';
 import type { Job } from './job';
 import { JobScheduler } from './scheduler';
 
@@ -22,15 +24,20 @@ export interface HubParts {
   systemContext(): RequestContext;
 }
 
-/** Every job the hub runs, with its schedule from configuration. */
-export function hubJobs(config: HubConfig): Job[] {
-  return [overdueReferralJob({ schedule: config.overdueReferralSchedule, healthAuthority: config.healthAuthority })];
+/** Every job the hub runs, with its schedule from configuration (the indicators job needs the store it aggregates over). */
+export function hubJobs(config: HubConfig, store?: StorageEngine): Job[] {
+  return [
+    overdueReferralJob({ schedule: config.overdueReferralSchedule, healthAuthority: config.healthAuthority }),
+    chronicFollowUpJob({ schedule: config.chronicFollowUpSchedule }),
+    // Daily summary MeasureReports of every indicator (src/analytics/daily-job.ts, docs/authority.md).
+    ...(store ? [indicatorReportsJob({ store })] : []),
+  ];
 }
 
 export function createHubJobs(parts: HubParts, options: { now: () => Date; owner?: string; jobs?: readonly Job[]; metrics?: JobMetrics }): JobScheduler {
   const { config, engine, repo, services, log } = parts;
   return new JobScheduler({
-    jobs: options.jobs ?? hubJobs(config),
+    jobs: options.jobs ?? hubJobs(config, engine),
     enabled: config.jobs,
     engine,
     repo,

@@ -101,6 +101,36 @@ export const CODE_SYSTEMS = {
     url: cs('prescription-review-status'),
     codes: { pending: '待审核', approved: '审核通过', rejected: '审核不通过' },
   },
+  /** Task.code of the hub's own workflow Tasks (chronic follow-ups, prescription reviews). */
+  hubTaskCode: {
+    url: cs('hub-task-code'),
+    codes: { 'chronic-follow-up': '慢病随访', 'prescription-review': '处方审核' },
+  },
+  /** Flag.code of the chronic-care reading rules (docs/chronic-care.md#readings). */
+  chronicFlag: {
+    url: cs('chronic-flag'),
+    codes: {
+      'bp-severe': '血压≥180/110 mmHg，需紧急处理并转诊',
+      'bp-uncontrolled-twice': '连续两次随访血压控制不满意，建议转诊',
+      'glucose-very-high': '血糖≥16.7 mmol/L，需紧急处理并转诊',
+      'glucose-low': '血糖≤3.9 mmol/L（低血糖），需紧急处理并转诊',
+    },
+  },
+  /** Task.businessStatus of a chronic follow-up Task. */
+  followUpStatus: {
+    url: cs('follow-up-status'),
+    codes: { scheduled: '待随访', 'brought-forward': '已提前（控制不满意）', overdue: '已逾期' },
+  },
+  /** Coverage.type: the basic medical insurance scheme (险种类型 codes of the national medical insurance data standard). */
+  insuranceType: {
+    url: cs('insurance-type'),
+    codes: { '310': '职工基本医疗保险', '390': '城乡居民基本医疗保险' },
+  },
+  /** ClinicalImpression.code of the assessment a long prescription needs (docs/prescriptions.md#supply). */
+  prescriptionAssessment: {
+    url: cs('prescription-assessment'),
+    codes: { 'chronic-stable': '慢性病病情稳定评估' },
+  },
 } as const;
 
 /** Extensions the profiles define. */

@@ -8,11 +8,13 @@ export interface StoreConfig {
   readonly mongodbDatabase?: string;
   readonly dataDir: string;
   readonly fsync: boolean;
+  /** Embedded store: writes are refused (507) while the data directory's file system has less free space than this. */
+  readonly minFreeBytes?: number;
 }
 
 export function createEngine(config: StoreConfig): StorageEngine {
   if (config.mongodbUri) {
     return new MongoEngine({ uri: config.mongodbUri, database: config.mongodbDatabase });
   }
-  return new EmbeddedEngine({ path: config.dataDir, fsync: config.fsync });
+  return new EmbeddedEngine({ path: config.dataDir, fsync: config.fsync, minFreeBytes: config.minFreeBytes });
 }

@@ -103,6 +103,17 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/**
+ * The store has no space left for a write (a full disk, or a map that cannot grow): nothing of the refused
+ * transaction is stored, reads go on, and writes are accepted again once space is freed (docs/operations.md#a-full-disk).
+ * Answered 507 with an OperationOutcome (src/fhir/outcomes.ts).
+ */
+export class StoreFullError extends Error {
+  constructor(readonly detail: string) {
+    super(`the store has no space left (${detail}): nothing was written; reads go on, and writes are accepted again once space is freed`);
+  }
+}
+
 /** Collects an async iterable (use only for bounded results). */
 export async function toArray<T>(source: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

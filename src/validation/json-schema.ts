@@ -31,7 +31,7 @@ function instance(): Ajv {
       Resource: { type: 'object', required: ['resourceType'], properties: { resourceType: { type: 'string' } } },
       integer64: { type: 'string', pattern: '^-?([0]|([1-9][0-9]*))$' },
     };
-    ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+    ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, inlineRefs: false });
     ajv.addMetaSchema(draft06);
     ajv.addFormat('fhir-calendar', { type: 'string', validate: (value: string) => dateRange(value) !== undefined });
     ajv.addSchema({ ...rest, definitions, $id: SCHEMA_ID });

@@ -12,12 +12,18 @@ import { validateAgainstProfile, validateForWrite } from '../profiles/implementa
 import { envelopeIssues } from './envelope';
 import { validateJsonSchema } from './json-schema';
 import { ValidationPool } from './pool';
+import { warmValidation } from './warm-up';
 
 export interface ResourceValidator {
   /** All issues; with `profile`, validation against that profile instead of the claimed ones. */
   validate(resource: Resource, options?: { profile?: string }): Promise<OperationOutcomeIssue[]>;
   /** Many at once, spread over every thread available (the calling one included). */
   validateMany(resources: readonly Resource[]): Promise<OperationOutcomeIssue[][]>;
+  /**
+   * Resolves once validation runs at normal speed: schemas compiled and lazily loaded definitions in memory,
+   * on every thread that validates (warm-up.ts). The hub is not ready before (docs/operations.md#readiness).
+   */
+  warmUp?(): Promise<void>;
   /** Validations waiting for or running on worker threads (absent when validation runs inline). */
   queueDepth?(): number;
   close?(): Promise<void>;
@@ -26,6 +32,7 @@ export interface ResourceValidator {
 export interface InlineValidator extends ResourceValidator {
   /** The same check on the calling thread. */
   validateNow(resource: Resource, options?: { profile?: string }): OperationOutcomeIssue[];
+  warmUp(): Promise<void>;
 }
 
 export function isError(issue: OperationOutcomeIssue): boolean {
@@ -44,6 +51,7 @@ export function createValidator(options: { requireHubProfiles: boolean }): Inlin
   };
   return {
     validateNow,
+    warmUp: () => warmValidation((r) => validateNow(r)),
     validate: async (resource, opts) => validateNow(resource, opts),
     validateMany: async (resources) => resources.map((r) => validateNow(r)),
   };
@@ -84,6 +92,8 @@ export function createValidationService(options: { requireHubProfiles: boolean; 
       const here = resources.map((r, i) => (i % share === 0 ? inline.validateNow(r) : undefined));
       return Promise.all(resources.map((_, i) => here[i] ?? (onWorkers[i] as Promise<OperationOutcomeIssue[]>)));
     },
+    // This thread validates a share of every Bundle (validateMany), so it warms too.
+    warmUp: () => Promise.all([pool.warm(), inline.warmUp()]).then(() => undefined),
     queueDepth: () => pool.queued,
     close: () => pool.close(),
   };

@@ -7,13 +7,17 @@ import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { loadR4Definitions } from '../fhir/definitions';
 import { loadImplementationGuide } from '../profiles/implementation-guide';
 import { createValidator } from './validator';
-import { validateJsonSchema } from './json-schema';
-import { resourceTypes } from '../fhir/resource-types';
+import { warmValidation } from './warm-up';
 
 export interface ValidationRequest {
   readonly id: number;
   readonly resource: Resource;
   readonly profile?: string;
+}
+
+/** Sent once, when the worker has compiled its schemas and validated the warm-up samples. */
+export interface WarmMessage {
+  readonly warm: true;
 }
 
 export type ValidationReply = { readonly id: number; readonly issues: OperationOutcomeIssue[] } | { readonly id: number; readonly error: string };
@@ -22,16 +26,9 @@ loadR4Definitions();
 loadImplementationGuide();
 const validator = createValidator({ requireHubProfiles: (workerData as { requireHubProfiles: boolean }).requireHubProfiles });
 
-// Compile the JSON Schema validator of every resource type while idle, one type per turn, so that the
-// first resource of a type does not wait for its compilation (about 2 s for all types on this thread).
-const uncompiled = [...resourceTypes()];
-const warmUp = (): void => {
-  const type = uncompiled.shift();
-  if (type === undefined) return;
-  validateJsonSchema({ resourceType: type });
-  setImmediate(warmUp);
-};
-setImmediate(warmUp);
+// Warm up while idle (warm-up.ts), then tell the pool: the hub says it is ready only once every worker is warm.
+// Requests that arrive meanwhile are answered between the warm-up's steps.
+void warmValidation((r) => validator.validateNow(r)).then(() => parentPort?.postMessage({ warm: true } satisfies WarmMessage));
 
 parentPort?.on('message', (req: ValidationRequest) => {
   let reply: ValidationReply;

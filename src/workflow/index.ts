@@ -6,6 +6,23 @@
 import type { WriteTransform } from '../repository/repository';
 import type { DomainRule } from '../rules/seam';
 import { slotBookingRule, slotInUseRule } from './appointment/slot-booking';
+import { chronicPlanUniqueRule, endedContractTransform } from './chronic';
+import { claimResponseRule, claimRule } from './insurance';
+import { inPersonFirstRule } from './online-visit';
+import {
+  dispenseRule,
+  doseMaximumRule,
+  duplicateTherapyRule,
+  pendingReviewTransform,
+  pharmacistEditRule,
+  prescriptionReasonRule,
+  restrictedDrugRule,
+  reviewDecisionTransform,
+  reviewQueueRule,
+  reviewRequiredRule,
+  reviewTaskRule,
+  supplyLimitRule,
+} from './prescription';
 import type { TimeLimits } from './referral';
 import {
   businessStatusTransform,
@@ -28,12 +45,35 @@ export const DOMAIN_RULES: readonly DomainRule[] = [
   // Appointments and Slots.
   slotBookingRule,
   slotInUseRule,
+  // Chronic care (docs/chronic-care.md): one active plan per program and patient.
+  chronicPlanUniqueRule,
+  // Online follow-up visits and e-prescriptions (docs/prescriptions.md): in person first, the review, the
+  // prescription rules, then the review queue (which writes the review Task) and dispensing.
+  inPersonFirstRule,
+  pharmacistEditRule,
+  reviewRequiredRule,
+  restrictedDrugRule,
+  prescriptionReasonRule,
+  supplyLimitRule,
+  doseMaximumRule,
+  duplicateTherapyRule,
+  reviewTaskRule,
+  reviewQueueRule,
+  dispenseRule,
+  // Insurance for online follow-ups (docs/insurance.md).
+  claimRule,
+  claimResponseRule,
 ];
 
 export const WRITE_TRANSFORMS: readonly WriteTransform[] = [
   // A referral Task's owner from its routed ServiceRequest, and its business status in step with its status.
   taskOwnerRouting,
   businessStatusTransform,
+  // A family-doctor contract written with its period over is stored inactive (docs/chronic-care.md#contracts).
+  endedContractTransform,
+  // An online prescription's pending review status; the pharmacist's decision applied to the prescription.
+  pendingReviewTransform,
+  reviewDecisionTransform,
 ];
 
 /** Settings of the workflow transforms (src/config.ts). */

@@ -9,6 +9,8 @@ import { SYSTEM } from '../../src/context';
 import { createHubJobs } from '../../src/jobs/hub-jobs';
 import { leaseId } from '../../src/jobs/lease';
 import { LOCKS } from '../../src/repository/documents';
+import { INDICATOR_JOB } from '../../src/analytics/daily-job';
+import { CHRONIC_FOLLOW_UP_JOB } from '../../src/workflow/chronic/follow-up-job';
 import { OVERDUE_JOB } from '../../src/workflow/referral/overdue-job';
 import type { TestHub } from '../helpers/hub';
 import { startTestHub } from '../helpers/hub';
@@ -35,7 +37,7 @@ describe('HUB_JOBS and the hub', () => {
     try {
       expect(t.hub.jobs.scheduled).toEqual([]); // created, not listening: nothing runs (tests, seed loads, the first-run demo load)
       await t.hub.listen();
-      expect(t.hub.jobs.scheduled).toEqual([OVERDUE_JOB]);
+      expect([...t.hub.jobs.scheduled].sort()).toEqual([CHRONIC_FOLLOW_UP_JOB, INDICATOR_JOB, OVERDUE_JOB].sort());
       const task = [...getTasks().values()].find((x) => x.name === `hub-job:${OVERDUE_JOB}`);
       expect(task?.getPattern()).toBe('*/2 * * * *');
     } finally {

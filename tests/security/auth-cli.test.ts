@@ -37,7 +37,7 @@ describe('npm run client, while the hub runs on the same data directory', () => 
     expect(out.stdout).toContain('registered client');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const credentials = readCredentials(file);
-    expect(credentials).toMatchObject({ organization: 'Organization/org-hospital-pharmacy', role: 'pharmacist', scope: 'system/*.rus', token_endpoint: 'http://hub.test/oauth2/token' });
+    expect(credentials).toMatchObject({ organization: 'Organization/org-hospital-pharmacy', role: 'pharmacist', scope: 'system/*.rus system/MedicationDispense.c', token_endpoint: 'http://hub.test/oauth2/token' });
     expect(credentials.jwk).toMatchObject({ kty: 'EC', crv: 'P-384', alg: 'ES384', kid: expect.any(String), d: expect.any(String) });
 
     const registered = await t.hub.auth.clients.get(credentials.client_id);

@@ -109,27 +109,32 @@ describe('open endpoints answer without a token', () => {
     expect((await t.api.get(path)).status).toBe(200);
   });
 
-  test('smart-configuration describes Backend Services', async () => {
+  test('smart-configuration describes Backend Services and the console authorization code login', async () => {
     const res = await t.api.get('/fhir/.well-known/smart-configuration');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toMatchObject({
       token_endpoint: 'http://hub.test/oauth2/token',
       jwks_uri: 'http://hub.test/oauth2/jwks',
-      grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      authorization_endpoint: 'http://hub.test/oauth2/authorize',
+      grant_types_supported: ['client_credentials', 'authorization_code'],
+      token_endpoint_auth_methods_supported: ['private_key_jwt', 'none'],
+      code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
       capabilities: expect.arrayContaining(['client-confidential-asymmetric', 'permission-v1', 'permission-v2']),
     });
     expect(res.body.scopes_supported).toContain('system/*.rs');
   });
 
-  test('the CapabilityStatement names SMART-on-FHIR and the token endpoint', async () => {
+  test('the CapabilityStatement names SMART-on-FHIR, the token and the authorize endpoint', async () => {
     const security = (await t.api.get('/fhir/metadata')).body.rest[0].security;
     expect(security.cors).toBe(true);
     expect(security.service[0].coding[0]).toEqual({ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' });
     expect(security.extension[0]).toEqual({
       url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
-      extension: [{ url: 'token', valueUri: 'http://hub.test/oauth2/token' }],
+      extension: [
+        { url: 'token', valueUri: 'http://hub.test/oauth2/token' },
+        { url: 'authorize', valueUri: 'http://hub.test/oauth2/authorize' },
+      ],
     });
   });
 });

@@ -126,8 +126,8 @@ describe('a refused token request', () => {
     expect(await refused(tokenRequestForm(await assertionFor(t, authority), 'openid launch'))).toMatchObject({ status: 400, error: 'invalid_scope' });
   });
 
-  test('a grant type other than client_credentials', async () => {
-    const form = { ...tokenRequestForm(await assertionFor(t, hospital), 'system/*.rs'), grant_type: 'authorization_code' };
+  test('a grant type other than client_credentials and authorization_code', async () => {
+    const form = { ...tokenRequestForm(await assertionFor(t, hospital), 'system/*.rs'), grant_type: 'password' };
     expect(await refused(form)).toMatchObject({ status: 400, error: 'unsupported_grant_type' });
   });
 

@@ -51,4 +51,5 @@ it('answered writes survive kill -9 and a restart', async () => {
     await killHard(second);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-});
+  // Two starts, each waiting for /readyz (warm validation: some seconds of CPU on a busy machine).
+}, 180_000);

@@ -203,6 +203,8 @@ const clinical: Resource[] = [
     class: coding('http://terminology.hl7.org/CodeSystem/v3-ActCode', 'VR', 'virtual'),
     subject: { reference: 'Patient/example-wang-xiaoming' },
     period: { start: '2025-04-02T20:00:00+08:00', end: '2025-04-02T20:12:00+08:00' },
+    // The condition it follows up, diagnosed in person at the clinic visit (docs/prescriptions.md: in person first).
+    reasonReference: [{ reference: 'Condition/example-hypertension' }],
     serviceProvider: { reference: 'Organization/example-internet-hospital' },
   },
   {
@@ -302,7 +304,7 @@ const workflow: Resource[] = [
     ],
     status: 'active',
     intent: 'order',
-    medicationCodeableConcept: { text: '苯磺酸氨氯地平片 5mg' },
+    medicationCodeableConcept: { coding: [coding('http://www.whocc.no/atc', 'C08CA01', 'amlodipine')], text: '苯磺酸氨氯地平片 5mg' },
     subject: { reference: 'Patient/example-wang-xiaoming' },
     encounter: { reference: 'Encounter/example-online-follow-up' },
     authoredOn: '2025-04-02T20:10:00+08:00',

@@ -66,6 +66,28 @@ const DEFINITIONS: { [K in HubCodeSystemKey]: Record<keyof (typeof CODE_SYSTEMS)
     approved: 'Approved by a pharmacist',
     rejected: 'Rejected by a pharmacist',
   },
+  hubTaskCode: {
+    'chronic-follow-up': 'A face-to-face follow-up of a chronic-care program, due by Task.restriction.period.end, owned by the managing clinic',
+    'prescription-review': "A pharmacist's review of a prescription (MedicationRequest) before it becomes active, owned by the hospital pharmacy",
+  },
+  chronicFlag: {
+    'bp-severe': 'A blood pressure reading of 180 mmHg systolic or 110 mmHg diastolic or more: urgent care and referral up',
+    'bp-uncontrolled-twice': 'Blood pressure uncontrolled (140/90 mmHg or more) at two follow-ups in a row: referral up',
+    'glucose-very-high': 'A blood glucose reading of 16.7 mmol/L or more: urgent care and referral up',
+    'glucose-low': 'A blood glucose reading of 3.9 mmol/L or less (hypoglycaemia): urgent care and referral up',
+  },
+  followUpStatus: {
+    scheduled: 'The follow-up falls due on the chronic-care program schedule',
+    'brought-forward': 'Brought forward after an uncontrolled reading: due within two weeks',
+    overdue: 'Not done by its due date',
+  },
+  insuranceType: {
+    '310': 'Basic medical insurance for urban employees (城镇职工基本医疗保险)',
+    '390': 'Basic medical insurance for urban and rural residents (城乡居民基本医疗保险)',
+  },
+  prescriptionAssessment: {
+    'chronic-stable': 'A doctor assessed the chronic patient as stable: a prescription may cover more than 4 weeks, up to 12 (长期处方)',
+  },
 };
 
 const CODE_SYSTEM_TITLES: Record<HubCodeSystemKey, { id: string; name: string; title: string }> = {
@@ -88,6 +110,11 @@ const CODE_SYSTEM_TITLES: Record<HubCodeSystemKey, { id: string; name: string; t
     name: 'PrescriptionReviewStatus',
     title: '处方审核状态 / Prescription review status',
   },
+  hubTaskCode: { id: 'hub-task-code', name: 'HubTaskCode', title: '平台任务类型 / Hub task code' },
+  chronicFlag: { id: 'chronic-flag', name: 'ChronicFlag', title: '慢病预警 / Chronic-care flag' },
+  followUpStatus: { id: 'follow-up-status', name: 'FollowUpStatus', title: '随访状态 / Follow-up status' },
+  insuranceType: { id: 'insurance-type', name: 'InsuranceType', title: '险种类型 / Basic medical insurance scheme' },
+  prescriptionAssessment: { id: 'prescription-assessment', name: 'PrescriptionAssessment', title: '处方评估 / Prescription assessment' },
 };
 
 interface ConceptSource {

@@ -1,12 +1,13 @@
 /**
  * token: `[system]|[code]`, `code`, `|code`, `system|`; modifiers :text (prefix on display/text), :not,
- * :of-type (Identifier: `type-system|type-code|value`). Entries: s (system), c (code), t (text, normalised),
+ * :of-type (Identifier: `type-system|type-code|value`), :in / :not-in (a ValueSet, token-in.ts). Entries: s (system), c (code), t (text, normalised),
  * ty (identifier type `system|code`).
  */
 import type { TypedValue } from '@medplum/core';
 import type { CodeableConcept, Coding, ContactPoint, Identifier } from '@medplum/fhirtypes';
 import { fail } from '../../fhir/outcomes';
 import { normalizeText, PREFIX_END } from '../normalize';
+import { valueSetCondition } from './token-in';
 import type { Entry, ParamUnit } from './unit';
 import { entry, maxKey, minKey } from './unit';
 
@@ -64,7 +65,7 @@ function unescape(value: string): string {
 
 export const tokenUnit: ParamUnit = {
   type: 'token',
-  modifiers: new Set(['text', 'not', 'of-type']),
+  modifiers: new Set(['text', 'not', 'of-type', 'in', 'not-in']),
   extract(values) {
     const seen = new Set<string>();
     return values.flatMap(tokens).filter((e) => {
@@ -78,6 +79,8 @@ export const tokenUnit: ParamUnit = {
   sortKeyDesc: (entries) => maxKey(entries.map((e) => e.c as string | undefined)),
   toCondition(value, modifier, ctx) {
     if (value === '') throw fail(400, 'invalid', `parameter '${ctx.param}' needs a value`);
+    // :in / :not-in a ValueSet of the hub (token-in.ts).
+    if (modifier === 'in' || modifier === 'not-in') return valueSetCondition(value, modifier, ctx);
     if (modifier === 'text') {
       const n = normalizeText(value);
       return { elem: { t: { $gte: n, $lt: n + PREFIX_END } } };

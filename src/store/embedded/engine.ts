@@ -19,7 +19,7 @@
 import type { Database, RootDatabase } from 'lmdb';
 import { open } from 'lmdb';
 import type { Doc, Filter, FindOptions, IndexSpec, PipelineStage, QueryPlan, StorageEngine, StoreWriter } from '../port';
-import { DuplicateKeyError } from '../port';
+import { DuplicateKeyError, StoreFullError } from '../port';
 import type { IndexLayout } from './index-keys';
 import { indexEntries, layoutOf } from './index-keys';
 import type { Key } from './key-encoding';
@@ -29,6 +29,7 @@ import { docComparator } from './order';
 import { Overlay } from './overlay';
 import type { KeyRange, Plan } from './planner';
 import { candidatePlans } from './planner';
+import { DEFAULT_MIN_FREE_BYTES, FreeSpace } from './space';
 
 /** Index ranges with more entries than this are not worth preferring over an ordered walk. */
 const ESTIMATE_CAP = 5000;
@@ -40,6 +41,8 @@ export interface EmbeddedOptions {
   readonly path: string;
   /** fsync every group commit (default). Off: survives a process crash but not a power loss. */
   readonly fsync?: boolean;
+  /** Writes are refused with StoreFullError while the file system has less free space than this (default 32 MiB). */
+  readonly minFreeBytes?: number;
 }
 
 
@@ -63,16 +66,24 @@ export class EmbeddedEngine implements StorageEngine {
   /** Group overlays whose commit is in flight, oldest first. */
   private readonly inFlight: Overlay[] = [];
   private readonly commits = new Set<Promise<void>>();
-  /** Set when a commit failed: later groups were built on its writes, so the store refuses further writes. */
+  /**
+   * Set when a commit failed: later groups were built on its writes, so the store refuses further writes —
+   * until every commit in flight has settled, when the failure was for want of space (space.ts).
+   */
   private failure?: unknown;
+  private readonly space: FreeSpace;
   /** Called after each group commit is durable: its duration (transaction and flush) and how many transactions it held. */
   onCommit?: (ms: number, transactions: number) => void;
 
-  constructor(private readonly options: EmbeddedOptions) {}
+  constructor(private readonly options: EmbeddedOptions) {
+    this.space = new FreeSpace(options.path, options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES);
+  }
 
   async open(): Promise<void> {
     // noSubdir: false — the path is a directory even when its name has a dot (mktemp -d gives names like /tmp/tmp.ab12).
-    const env = open({ path: this.options.path, noSubdir: false, noSync: this.options.fsync === false, compression: false });
+    // eventTurnBatching off: the engine groups its own commits, and lmdb's per-turn batch leaves a promise nobody can
+    // observe, whose rejection on a failed commit (a full disk) would crash the process.
+    const env = open({ path: this.options.path, noSubdir: false, noSync: this.options.fsync === false, compression: false, eventTurnBatching: false });
     this.env = env;
     this.docsDb = env.openDB<Doc, Key>({ name: 'docs' });
     this.keysDb = env.openDB<Buffer, Key>({ name: 'keys', encoding: 'binary' });
@@ -335,7 +346,15 @@ export class EmbeddedEngine implements StorageEngine {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, MAX_GROUP);
         if (this.failure !== undefined) {
-          for (const item of group) item.reject(new Error(`the store refuses writes after a failed commit: ${String(this.failure)}`));
+          const refusal = this.failure instanceof StoreFullError ? this.failure : new Error(`the store refuses writes after a failed commit: ${String(this.failure)}`);
+          for (const item of group) item.reject(refusal);
+          continue;
+        }
+        const shortage = this.space.shortage();
+        if (shortage !== undefined) {
+          // Refused before anything runs: nothing of these transactions is stored, and nothing is latched.
+          const refusal = new StoreFullError(shortage);
+          for (const item of group) item.reject(refusal);
           continue;
         }
         const groupOverlay = new Overlay(this.inFlight[this.inFlight.length - 1]);
@@ -377,17 +396,37 @@ export class EmbeddedEngine implements StorageEngine {
         for (const { item, value } of settled) item.resolve(value);
       },
       (error: unknown) => {
-        this.failure = error;
+        this.failure ??= error;
         for (const { item } of settled) item.reject(error);
       },
     );
-    const tracked = commit.finally(() => this.commits.delete(tracked));
+    const tracked = commit.finally(() => {
+      this.commits.delete(tracked);
+      // Every group built on the failed one has settled (refused): a store that was only full starts afresh.
+      if (this.commits.size === 0 && this.failure instanceof StoreFullError) {
+        this.inFlight.length = 0;
+        this.failure = undefined;
+      }
+    });
     this.commits.add(tracked);
   }
 
   private async commit(overlay: Overlay): Promise<void> {
+    try {
+      await this.write(overlay);
+    } catch (error) {
+      // LMDB attaches a second promise to a failed commit; observed here so that it cannot crash the process.
+      (error as { commitError?: Promise<unknown> } | undefined)?.commitError?.catch(() => undefined);
+      if (error instanceof StoreFullError) throw error;
+      throw this.space.explains(error) ? new StoreFullError(error instanceof Error ? error.message : String(error)) : error;
+    }
+  }
+
+  private async write(overlay: Overlay): Promise<void> {
     const { env, docs, keys } = this.db();
     await env.transaction(() => {
+      // A group built on a group whose commit failed must not be stored either.
+      if (this.failure !== undefined) throw this.failure instanceof StoreFullError ? this.failure : new Error('an earlier group of writes failed to commit');
       for (const [collection, sid, doc] of overlay.entries()) {
         const layout = this.layout(collection);
         const old = docs.get(docKey(collection, sid));
