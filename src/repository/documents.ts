@@ -53,6 +53,8 @@ export const historyId = (type: string, id: string, vid: number): string => `${t
 export const RESOURCE_INDEXES: readonly IndexSpec[] = [
   { name: 'ts', keys: { ts: 1 }, ordered: true },
   { name: 'comp', keys: { comp: 1 } },
+  // Only tombstones have the field: searches exclude them (`deleted: { $ne: true }`) and count from the keys.
+  { name: 'deleted', keys: { deleted: 1 } },
   // Access stamps (src/access/stamps.ts): the organizations that may see the document.
   { name: 'acl', keys: { acl: 1 } },
   // Index entry fields (src/search/params): n string, c token code, r/i/iv reference, lo/hi date, v number and

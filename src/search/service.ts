@@ -83,7 +83,10 @@ export class SearchService {
         cc.warnings.push(`${message}; ignored`);
       }
     }
-    const idDir = req.sort.find((s) => s.code === '_id')?.descending ? -1 : 1;
+    // Ties are ordered by `_id`: as asked, or else the way the first key goes, so that an engine can walk
+    // one index in order (`ts` then `_id` descending is the reverse of the `ts` index).
+    const byId = req.sort.find((s) => s.code === '_id');
+    const idDir = byId ? (byId.descending ? -1 : 1) : (spec[0]?.[1] ?? 1);
     spec.push(['_id', idDir]);
     return spec;
   }
@@ -170,7 +173,7 @@ export class SearchService {
     if (req.summary === 'count' || count === 0) return { docs: [] };
     const snap = req.cursor ? snapshotCursorOf(req.cursor) : undefined;
     if (snap) return this.snapshotPage(reader, await this.options.snapshots.load(snap.snapshot), snap.snapshot, snap.offset, count);
-    if (!req.cursor && sort.length > 1) {
+    if (!req.cursor && sort.length > 1 && (await this.fewMatches(reader, perType))) {
       // A sort on values that can change: snapshot the ordered matches so later pages stay stable.
       const all = await this.fetch(reader, perType, sort, MAX_SNAPSHOT + 1);
       if (all.length <= MAX_SNAPSHOT) {
@@ -180,6 +183,19 @@ export class SearchService {
       }
     }
     return this.keysetPage(reader, req, perType, sort, count);
+  }
+
+  /**
+   * Whether a search has at most MAX_SNAPSHOT matches (counted, up to that, from the index keys where the
+   * engine can): a larger result pages by keyset from an index walk, never reading every match.
+   */
+  private async fewMatches(reader: RepoReader, perType: TypeQuery[]): Promise<boolean> {
+    let n = 0;
+    for (const { type, filter } of perType) {
+      n += await reader.count(type, filter, MAX_SNAPSHOT + 1 - n);
+      if (n > MAX_SNAPSHOT) return false;
+    }
+    return true;
   }
 
   private async snapshotPage(reader: RepoReader, refs: readonly string[], id: string, offset: number, count: number): Promise<Page> {

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { StorageEngine } from '../store/port';
 import { fail } from '../fhir/outcomes';
 
-export const MAX_SNAPSHOT = 10000;
+/** Larger sorted results page by keyset (paging.ts), so that a worklist's first page never reads every match. */
+export const MAX_SNAPSHOT = 1000;
 const COLLECTION = 'search_snapshots';
 const TTL_MS = 60 * 60 * 1000;
 

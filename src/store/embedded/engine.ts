@@ -23,19 +23,36 @@ import { DuplicateKeyError, StoreFullError } from '../port';
 import type { IndexLayout } from './index-keys';
 import { indexEntries, layoutOf } from './index-keys';
 import type { Key } from './key-encoding';
-import { docKey, indexKey, indexRange, STRING_MAX, storageId } from './key-encoding';
+import { docKey, indexKey, indexRange, keyString, STRING_MAX, storageId } from './key-encoding';
 import { compileFilter, runPipeline } from './mingo';
+import type { Atom } from './atoms';
+import { atomsOf, boundsOf } from './atoms';
 import { docComparator } from './order';
 import { Overlay } from './overlay';
 import type { KeyRange, Plan } from './planner';
 import { candidatePlans } from './planner';
 import { DEFAULT_MIN_FREE_BYTES, FreeSpace } from './space';
 
-/** Index ranges with more entries than this are not worth preferring over an ordered walk. */
+/** Plans are compared by their entries up to this many. */
 const ESTIMATE_CAP = 5000;
 const MAX_GROUP = 500;
 /** An index range with at most this many entries is taken without estimating the other candidate plans. */
 const GOOD_ENOUGH = 100;
+/** How long a collection's document count is reused for planning. */
+const SIZE_TTL_MS = 10_000;
+/** Rough costs (µs) for choosing between reading candidates and walking an ordered index (measured on the 2-core machine). */
+const COST_CANDIDATE_KEY = 2;
+const COST_WALK_KEY = 4;
+const COST_LOAD = 15;
+
+/** Key checks for one query: a committed candidate failing one cannot match (see atoms.ts). */
+interface Probe {
+  readonly has: ReadonlyArray<{ readonly path: string; readonly values: readonly (string | number | boolean)[] }>;
+  readonly lacks: ReadonlyArray<{ readonly path: string; readonly value: string | number | boolean }>;
+  readonly ids?: ReadonlySet<string>;
+}
+
+const NO_PROBE: Probe = { has: [], lacks: [] };
 
 export interface EmbeddedOptions {
   readonly path: string;
@@ -72,6 +89,7 @@ export class EmbeddedEngine implements StorageEngine {
    */
   private failure?: unknown;
   private readonly space: FreeSpace;
+  private readonly sizes = new Map<string, { n: number; at: number }>();
   /** Called after each group commit is durable: its duration (transaction and flush) and how many transactions it held. */
   onCommit?: (ms: number, transactions: number) => void;
 
@@ -197,10 +215,73 @@ export class EmbeddedEngine implements StorageEngine {
     if (plan.kind === 'scan') return Number.MAX_SAFE_INTEGER;
     let total = 0;
     for (const range of plan.ranges) {
-      for (const _ of this.rangeIds(collection, range, ESTIMATE_CAP)) total++;
+      total += this.rangeCount(collection, range, ESTIMATE_CAP - total);
       if (total >= ESTIMATE_CAP) return ESTIMATE_CAP;
     }
     return total;
+  }
+
+  /** The number of index entries in a range, counted by LMDB without decoding keys (at most `limit`). */
+  private rangeCount(collection: string, range: KeyRange, limit?: number): number {
+    return this.countKeys(indexRange(collection, range.path, range.lo, range.hi), limit);
+  }
+
+  /**
+   * Entries between two keys, at most `limit`. LMDB's count ignores a limit, so a capped count first asks
+   * whether the limit-th entry exists (LMDB skips to it natively).
+   */
+  private countKeys(range: { start: Key; end: Key }, limit?: number): number {
+    const { keys } = this.db();
+    if (limit !== undefined) {
+      if (limit <= 0) return 0;
+      for (const _ of keys.getKeys({ ...range, offset: limit - 1, limit: 1 })) return limit;
+    }
+    // (getKeysCount marks the options it is given as a count: never hand it a range used again.)
+    return keys.getKeysCount({ ...range });
+  }
+
+  /** The number of documents in a collection, counted by LMDB, reused for SIZE_TTL_MS (for planning only). */
+  private collectionSize(collection: string): number {
+    const now = Date.now();
+    const cached = this.sizes.get(collection);
+    if (cached && now - cached.at < SIZE_TTL_MS) return cached.n;
+    const n = this.db().docs.getKeysCount({ start: [collection], end: [collection, STRING_MAX] });
+    this.sizes.set(collection, { n, at: now });
+    return n;
+  }
+
+  /** The key checks of a query's atoms, leaving out the one the plan already reads. */
+  private probeOf(atoms: readonly Atom[], plan: Plan): Probe {
+    const has: Array<Probe['has'][number]> = [];
+    const lacks: Array<Probe['lacks'][number]> = [];
+    let ids: Set<string> | undefined;
+    const single = plan.kind === 'ranges' && plan.ranges.length === 1 && plan.ranges[0].lo === plan.ranges[0].hi ? plan.ranges[0] : undefined;
+    for (const atom of atoms) {
+      if (atom.kind === 'has') {
+        if (single && atom.values.length === 1 && atom.path === single.path && atom.values[0] === single.lo) continue;
+        has.push({ path: atom.path, values: atom.values.map((v) => (typeof v === 'string' ? keyString(v) : v)) });
+      } else if (atom.kind === 'lacks') {
+        lacks.push({ path: atom.path, value: typeof atom.value === 'string' ? keyString(atom.value) : atom.value });
+      } else if (plan.kind !== 'ids') {
+        const these = new Set(atom.ids.map(storageId));
+        ids = ids ? new Set([...ids].filter((id) => these.has(id))) : these;
+      }
+    }
+    return has.length === 0 && lacks.length === 0 && !ids ? NO_PROBE : { has, lacks, ids };
+  }
+
+  /** Whether a committed document passes the key checks (not the whole query). */
+  private passes(collection: string, sid: string, probe: Probe): boolean {
+    if (probe === NO_PROBE) return true;
+    const { keys } = this.db();
+    if (probe.ids && !probe.ids.has(sid)) return false;
+    for (const { path, values } of probe.has) {
+      if (!values.some((v) => keys.doesExist(indexKey(collection, path, v, sid)))) return false;
+    }
+    for (const { path, value } of probe.lacks) {
+      if (keys.doesExist(indexKey(collection, path, value, sid))) return false;
+    }
+    return true;
   }
 
   private choosePlan(collection: string, filter: Filter): { plan: Plan; estimate: number } {
@@ -218,49 +299,133 @@ export class EmbeddedEngine implements StorageEngine {
   }
 
   /** Documents that may match, each at most once (overlaid writes included), in no particular order. */
-  private *candidates(collection: string, plan: Plan, overlay: Overlay | undefined): Generator<Doc> {
+  private *candidates(collection: string, plan: Plan, overlay: Overlay | undefined, probe: Probe = NO_PROBE): Generator<Doc> {
     const overlaid = overlay?.ids(collection) ?? new Set<string>();
+    // One equality range lists each document once; ids, several ranges or a value range may repeat one.
+    const single = plan.kind === 'ranges' && plan.ranges.length === 1 && plan.ranges[0].lo === plan.ranges[0].hi;
     const seen = new Set<string>();
-    const emit = function* (this: EmbeddedEngine, id: string): Generator<Doc> {
-      if (seen.has(id)) return;
-      seen.add(id);
+    const emit = function* (this: EmbeddedEngine, id: string, committed: boolean): Generator<Doc> {
+      // An overlaid document is read from the overlay, once, after the committed candidates.
+      if (committed && overlaid.has(id)) return;
+      if (!single || !committed) {
+        if (seen.has(id)) return;
+        seen.add(id);
+      }
+      if (committed && !this.passes(collection, id, probe)) return;
       const doc = this.docAt(collection, id, overlay);
       if (doc) yield doc;
     }.bind(this);
     if (plan.kind === 'ids') {
-      for (const id of plan.ids) yield* emit(storageId(id));
+      for (const id of plan.ids) yield* emit(storageId(id), true);
     } else if (plan.kind === 'ranges') {
       for (const range of plan.ranges) {
-        for (const id of this.rangeIds(collection, range)) yield* emit(id);
+        for (const id of this.rangeIds(collection, range)) yield* emit(id, true);
       }
     } else {
       for (const { key, value } of this.db().docs.getRange({ start: [collection], end: [collection, STRING_MAX] })) {
-        const id = String(key[1]);
-        if (overlaid.has(id)) continue;
-        seen.add(id);
+        if (overlaid.has(String(key[1]))) continue;
         yield value;
       }
     }
-    for (const id of overlaid) yield* emit(id);
+    for (const id of overlaid) yield* emit(id, false);
   }
 
-  /** Walks the collection in `_id` order, or an ordered field index, so a sort can stop at its limit. */
-  private *inOrder(collection: string, field: string, reverse: boolean): Generator<Doc> {
+  /**
+   * Walks the collection in `_id` order, or an ordered field index, so a sort can stop at its limit; from
+   * the query's bounds on the field on, and skipping documents whose keys already rule them out.
+   */
+  private *inOrder(collection: string, field: string, reverse: boolean, filter: Filter, probe: Probe): Generator<Doc> {
     const { docs, keys } = this.db();
+    const { lo, hi } = boundsOf(filter, field);
     if (field === '_id') {
+      const from = typeof lo === 'string' ? storageId(lo) : undefined;
+      const to = typeof hi === 'string' ? storageId(hi) : undefined;
       const range = reverse
-        ? { start: [collection, STRING_MAX], end: [collection], reverse: true }
-        : { start: [collection], end: [collection, STRING_MAX] };
-      for (const { value } of docs.getRange(range)) yield value;
+        ? { start: [collection, to ?? STRING_MAX], end: [collection], reverse: true }
+        : { start: from === undefined ? [collection] : [collection, from], end: [collection, STRING_MAX] };
+      if (probe === NO_PROBE) {
+        for (const { value } of docs.getRange(range)) yield value;
+        return;
+      }
+      for (const key of docs.getKeys(range)) {
+        const sid = String(key[1]);
+        if (!this.passes(collection, sid, probe)) continue;
+        const doc = docs.get(docKey(collection, sid));
+        if (doc) yield doc;
+      }
       return;
     }
-    const range = reverse
-      ? { start: [collection, field, STRING_MAX], end: [collection, field], reverse: true }
-      : { start: [collection, field], end: [collection, field, STRING_MAX] };
-    for (const key of keys.getKeys(range)) {
-      const doc = docs.get(docKey(collection, String(key[3])));
+    const start = reverse ? (hi === undefined ? [collection, field, STRING_MAX] : [collection, field, hi, STRING_MAX]) : lo === undefined ? [collection, field] : [collection, field, lo];
+    const end = reverse ? (lo === undefined ? [collection, field] : [collection, field, lo]) : hi === undefined ? [collection, field, STRING_MAX] : [collection, field, hi, STRING_MAX];
+    for (const key of keys.getKeys({ start, end, reverse })) {
+      const sid = String(key[3]);
+      if (!this.passes(collection, sid, probe)) continue;
+      const doc = docs.get(docKey(collection, sid));
       if (doc) yield doc;
     }
+  }
+
+  /**
+   * The candidates of equality ranges in storage-id order (each range is already in that order; several
+   * are merged), from the query's `_id` bound on: a sort on `_id` then stops at its limit.
+   */
+  private *idOrdered(collection: string, ranges: readonly KeyRange[], reverse: boolean, filter: Filter, probe: Probe): Generator<Doc> {
+    const { docs, keys } = this.db();
+    const { lo, hi } = boundsOf(filter, '_id');
+    const iterators = ranges.map((r) => {
+      const start = reverse ? [collection, keyString(r.path), r.lo, typeof hi === 'string' ? storageId(hi) : STRING_MAX] : [collection, keyString(r.path), r.lo, ...(typeof lo === 'string' ? [storageId(lo)] : [])];
+      const end = reverse ? [collection, keyString(r.path), r.lo] : [collection, keyString(r.path), r.lo, STRING_MAX];
+      return keys.getKeys({ start, end, reverse })[Symbol.iterator]();
+    });
+    const heads = iterators.map((it) => {
+      const n = it.next();
+      return n.done ? undefined : String(n.value[3]);
+    });
+    let last: string | undefined;
+    try {
+      for (;;) {
+        let at = -1;
+        for (let i = 0; i < heads.length; i++) {
+          const h = heads[i];
+          if (h === undefined) continue;
+          if (at < 0 || (reverse ? h > (heads[at] as string) : h < (heads[at] as string))) at = i;
+        }
+        if (at < 0) return;
+        const sid = heads[at] as string;
+        const n = iterators[at].next();
+        heads[at] = n.done ? undefined : String(n.value[3]);
+        if (sid === last) continue;
+        last = sid;
+        if (!this.passes(collection, sid, probe)) continue;
+        const doc = docs.get(docKey(collection, sid));
+        if (doc) yield doc;
+      }
+    } finally {
+      // A page that stopped early closes the LMDB cursors it left open.
+      for (const it of iterators) it.return?.();
+    }
+  }
+
+  /**
+   * Whether walking an ordered index (testing documents as they come) is cheaper than reading the plan's
+   * candidates and sorting them: the walk stops after `wanted` matches, whose spacing in the walk follows
+   * from the estimated share of matching documents (the plan's estimate, narrowed by the other atoms').
+   */
+  private walkIsCheaper(collection: string, plan: Plan, estimate: number, probe: Probe, wanted: number): boolean {
+    if (plan.kind === 'scan') return true;
+    // Reading every candidate cannot cost more than the shortest walk: no need to estimate the walk.
+    if (estimate < ESTIMATE_CAP && estimate * (COST_CANDIDATE_KEY + COST_LOAD) <= wanted * (COST_WALK_KEY + COST_LOAD)) return false;
+    const size = Math.max(1, this.collectionSize(collection));
+    let share = Math.min(1, estimate / size);
+    for (const { path, values } of probe.has) {
+      let n = 0;
+      for (const v of values) n += this.rangeCount(collection, { path, lo: v, hi: v }, ESTIMATE_CAP);
+      share *= Math.min(1, n / size);
+    }
+    const matches = Math.max(1, share * size);
+    const walk = Math.min(size, (wanted * size) / matches) * COST_WALK_KEY + wanted * COST_LOAD;
+    const read = estimate * COST_CANDIDATE_KEY + matches * COST_LOAD;
+    return walk < read;
   }
 
   /** A sort the engine can stream: one key (optionally then `_id` the same way) on `_id` or an ordered index. */
@@ -278,26 +443,39 @@ export class EmbeddedEngine implements StorageEngine {
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     if (limit <= 0) return;
     const { plan, estimate } = this.choosePlan(collection, filter);
+    const { atoms } = atomsOf(filter, this.layout(collection));
+    const probe = this.probeOf(atoms, plan);
     const sort = options.sort ?? [];
-    const streamable = this.streamableSort(collection, sort);
-    const walk = streamable && estimate >= ESTIMATE_CAP && (overlay?.isChainEmpty ?? true) ? streamable : undefined;
-    if (sort.length === 0 || walk) {
-      // Results stream in candidate order (or index order), stopping at the limit.
-      const source = walk ? this.inOrder(collection, walk.field, walk.reverse) : this.candidates(collection, plan, overlay);
-      yield* page(source, test, skip, limit);
+    if (sort.length === 0) {
+      // Results stream in candidate order, stopping at the limit.
+      yield* page(this.candidates(collection, plan, overlay, probe), test, skip, limit);
       return;
+    }
+    const streamable = this.streamableSort(collection, sort);
+    if (streamable && (overlay?.isChainEmpty ?? true)) {
+      const wanted = limit === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : skip + limit;
+      if (streamable.field === '_id' && plan.kind === 'ranges' && plan.ranges.every((r) => r.lo === r.hi)) {
+        yield* page(this.idOrdered(collection, plan.ranges, streamable.reverse, filter, probe), test, skip, limit);
+        return;
+      }
+      if (wanted !== Number.MAX_SAFE_INTEGER && this.walkIsCheaper(collection, plan, estimate, probe, wanted)) {
+        // The walk reads the ordered index, not the plan's range: it checks every atom, the plan's too.
+        yield* page(this.inOrder(collection, streamable.field, streamable.reverse, filter, this.probeOf(atoms, { kind: 'scan' })), test, skip, limit);
+        return;
+      }
     }
     if (sort.length === 1 && sort[0][0] === '_id' && plan.kind !== 'scan') {
       // Sorted by id: order the candidate ids (read from the index, without loading documents), then load
       // documents in that order only until the page is full.
-      const ids = [...this.candidateIds(collection, plan, overlay)].sort();
+      const overlaid = overlay?.ids(collection) ?? new Set<string>();
+      const ids = [...this.candidateIds(collection, plan, overlay)].filter((id) => overlaid.has(id) || this.passes(collection, id, probe)).sort();
       if (sort[0][1] === -1) ids.reverse();
       const docs = mapIterable(ids, (id) => this.docAt(collection, id, overlay));
       yield* page(filterIterable(docs, (d): d is Doc => d !== undefined), test, skip, limit);
       return;
     }
     const matches: Doc[] = [];
-    for (const doc of this.candidates(collection, plan, overlay)) {
+    for (const doc of this.candidates(collection, plan, overlay, probe)) {
       if (test(doc)) matches.push(doc);
     }
     matches.sort(docComparator(sort));
@@ -315,11 +493,84 @@ export class EmbeddedEngine implements StorageEngine {
   }
 
   private countSync(collection: string, filter: Filter, limit: number | undefined, overlay: Overlay | undefined): number {
+    const { atoms, exact } = atomsOf(filter, this.layout(collection));
+    if (exact && (overlay?.ids(collection).size ?? 0) === 0) {
+      const n = this.countFromKeys(collection, atoms, limit);
+      if (n !== undefined) return n;
+    }
     const test = compileFilter(filter);
     const { plan } = this.choosePlan(collection, filter);
+    const probe = this.probeOf(atoms, plan);
     let n = 0;
-    for (const doc of this.candidates(collection, plan, overlay)) {
+    for (const doc of this.candidates(collection, plan, overlay, probe)) {
       if (test(doc) && ++n === limit) break;
+    }
+    return n;
+  }
+
+  /**
+   * The count of a query made only of atoms, from index keys alone: LMDB counts an equality range without
+   * decoding it, and the few documents a `lacks` atom excludes (tombstones) are checked one by one. Undefined
+   * when the keys would cost more than the documents (the caller then counts documents).
+   */
+  private countFromKeys(collection: string, atoms: readonly Atom[], limit: number | undefined): number | undefined {
+    const cap = (n: number): number => (limit === undefined ? n : Math.min(n, limit));
+    const { docs, keys } = this.db();
+    const has = atoms.filter((a): a is Extract<Atom, { kind: 'has' }> => a.kind === 'has');
+    const lacks = atoms.filter((a): a is Extract<Atom, { kind: 'lacks' }> => a.kind === 'lacks');
+    const idAtoms = atoms.filter((a): a is Extract<Atom, { kind: 'ids' }> => a.kind === 'ids');
+    const probeAll: Probe = {
+      has: has.map((a) => ({ path: a.path, values: a.values })),
+      lacks: lacks.map((a) => ({ path: a.path, value: a.value })),
+    };
+    if (idAtoms.length > 0) {
+      // Ids first: check each against the other atoms (a `has` atom also proves the document exists).
+      const [first, ...rest] = idAtoms;
+      const others = rest.map((a) => new Set(a.ids));
+      let n = 0;
+      for (const id of new Set(first.ids)) {
+        if (!others.every((o) => o.has(id))) continue;
+        const sid = storageId(id);
+        if ((has.length > 0 || docs.doesExist(docKey(collection, sid))) && this.passes(collection, sid, probeAll)) n++;
+      }
+      return cap(n);
+    }
+    // The documents a `lacks` atom excludes, when there are few (tombstones): checked one by one below.
+    const excluded = new Set<string>();
+    for (const { path, value } of lacks) {
+      const range = indexRange(collection, path, value, value);
+      if (this.countKeys(range, ESTIMATE_CAP + 1) > ESTIMATE_CAP) return undefined;
+      for (const key of keys.getKeys(range)) excluded.add(String(key[3]));
+    }
+    if (has.length === 0) {
+      // Every document, less those excluded.
+      return cap(docs.getKeysCount({ start: [collection], end: [collection, STRING_MAX] }) - excluded.size);
+    }
+    if (has.length === 1 && has[0].values.length === 1) {
+      const [{ path, values }] = has;
+      const range = indexRange(collection, path, values[0], values[0]);
+      let n = this.countKeys(range, limit === undefined ? undefined : limit + excluded.size);
+      for (const sid of excluded) if (keys.doesExist(indexKey(collection, path, values[0], sid))) n--;
+      return cap(n);
+    }
+    // Several atoms: walk the smallest one's keys and check the others.
+    const sizes = has.map((a) => a.values.reduce<number>((sum, v) => sum + keys.getKeysCount(indexRange(collection, a.path, v, v)), 0));
+    const driver = sizes.indexOf(Math.min(...sizes));
+    if (sizes[driver] > 100_000) return undefined;
+    const { path, values } = has[driver];
+    const rest: Probe = { has: probeAll.has.filter((_, i) => i !== driver), lacks: [] };
+    const counted = values.length > 1 ? new Set<string>() : undefined;
+    let n = 0;
+    for (const v of values) {
+      for (const key of keys.getKeys(indexRange(collection, path, v, v))) {
+        const sid = String(key[3]);
+        if (counted) {
+          if (counted.has(sid)) continue;
+          counted.add(sid);
+        }
+        if (excluded.has(sid) || !this.passes(collection, sid, rest)) continue;
+        if (++n === limit) return n;
+      }
     }
     return n;
   }

@@ -15,6 +15,8 @@ export function compileFilter(filter: Filter): (doc: Doc) => boolean {
   return (doc) => query.test(doc);
 }
 
-export function runPipeline(source: Iterable<Doc>, pipeline: readonly PipelineStage[]): Doc[] {
-  return new Aggregator([...pipeline], OPTIONS).run<Doc>(source);
+/** The pipeline's results as they come: stages that can stream ($match, $project …) never hold the whole input. */
+export function* runPipeline(source: Iterable<Doc>, pipeline: readonly PipelineStage[]): Generator<Doc> {
+  const results = new Aggregator([...pipeline], OPTIONS).stream(source);
+  for (let next = results.next(); !next.done; next = results.next()) yield next.value as Doc;
 }
