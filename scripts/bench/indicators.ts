@@ -1,14 +1,16 @@
 /**
  * The time to compute every indicator (src/analytics) for a year over a generated region, in process on the
- * embedded engine: `npx tsx scripts/bench/indicators.ts [--resources N]` (default 200000; the issue's
- * figure is the million-resource bench region). Prints one JSON line; `indicatorsBench` is for run.ts.
- * The region is loaded directly (no HTTP); its load time is reported apart from the indicator time.
+ * embedded engine: `npx tsx scripts/bench/indicators.ts [--resources N] [--data-dir DIR]` (default 200000; the
+ * issue's figure is the million-resource bench region). Prints one JSON line; `npm run bench` runs it as a child
+ * process with --data-dir on its bench region (data/bench-region-N), which it opens as it is (audit and jobs off,
+ * nothing written). Without --data-dir the region is generated and loaded directly (no HTTP) into a temporary
+ * store; its load time is reported apart from the indicator time.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateRegion, loadBundlesDirect } from '../../seed';
+import { DEFAULT_REFERENCE_DATE, generateRegion, loadBundlesDirect } from '../../seed';
 import { createHub } from '../../src/app';
 import { INDICATORS } from '../../src/analytics/definitions';
 import { Directory } from '../../src/analytics/directory';
@@ -18,6 +20,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 
 export interface IndicatorBenchResult {
+  /** Resources loaded (0 when an existing store was opened). */
   readonly resources: number;
   readonly loadSeconds: number;
   /** All indicators, region-wide, for the year before the reference date. */
@@ -26,15 +29,15 @@ export interface IndicatorBenchResult {
   readonly peakRssMb: number;
 }
 
-export async function indicatorsBench(options: { resources: number; referenceDate?: string }): Promise<IndicatorBenchResult> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-indicators-'));
-  const referenceDate = options.referenceDate ?? '2026-11-01';
-  const config = { ...loadConfig({}), dataDir, demo: false, logLevel: 'silent', fsync: false, validationWorkers: 0, auth: false, jobs: false, rateLimitPerMinute: 0 };
+export async function indicatorsBench(options: { resources: number; referenceDate?: string; dataDir?: string }): Promise<IndicatorBenchResult> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-indicators-'));
+  const referenceDate = options.referenceDate ?? DEFAULT_REFERENCE_DATE;
+  const config = { ...loadConfig({}), dataDir, demo: false, logLevel: 'silent', fsync: false, validationWorkers: 0, auth: false, jobs: false, audit: false, rateLimitPerMinute: 0 };
   const hub = await createHub({ config, log: createLogger('silent') });
   let peak = process.memoryUsage().rss;
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
   try {
-    const load = await loadBundlesDirect(hub, generateRegion({ seed: 42, targetResources: options.resources, referenceDate }));
+    const load = options.dataDir ? { resources: 0, seconds: 0 } : await loadBundlesDirect(hub, generateRegion({ seed: 42, targetResources: options.resources, referenceDate }));
     const end = Date.parse(`${referenceDate}T00:00:00Z`);
     const period = { start: end - 365 * 86_400_000, end };
     const periodText = { start: new Date(period.start).toISOString().slice(0, 10), end: new Date(end - 1).toISOString().slice(0, 10) };
@@ -52,13 +55,13 @@ export async function indicatorsBench(options: { resources: number; referenceDat
   } finally {
     clearInterval(sample);
     await hub.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { resources: { type: 'string', default: '200000' } } });
-  indicatorsBench({ resources: Number(values.resources) })
+  const { values } = parseArgs({ options: { resources: { type: 'string', default: '200000' }, 'data-dir': { type: 'string' } } });
+  indicatorsBench({ resources: Number(values.resources), dataDir: values['data-dir'] })
     .then((r) => console.log(JSON.stringify(r)))
     .catch((error: unknown) => {
       console.error(error);
